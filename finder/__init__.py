@@ -1,0 +1,3 @@
+"""finder: find files by meaning, offline."""
+
+__version__ = "0.1.0"

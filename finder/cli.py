@@ -1,0 +1,208 @@
+"""``finder`` on the command line: index, search, status, roots, similar.
+
+Output for people goes to stdout, progress and errors to stderr; ``--json`` gives
+machine-readable output whose field names are documented in README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from finder.domain import SearchHit
+from finder.engine import Engine
+from finder.progress import ProgressBar
+from finder.query import QueryError
+from finder.store.catalog import CatalogError
+from finder.store.lock import WriterLockedError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="finder", description="Find files by meaning.")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="where the index lives (default: $FINDER_DATA_DIR or the user data dir)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="add folders and bring the index up to date")
+    p.add_argument("paths", nargs="*", help="folders to add to the indexed roots")
+    p.add_argument("--model", help="sentence-transformers model name or local path")
+    p.add_argument("--exclude", action="append", default=[], help="glob to skip (repeatable)")
+    p.add_argument("--threads", type=int, help="CPU threads for parsing and embedding")
+
+    p = sub.add_parser("search", help="rank files by meaning and keywords")
+    p.add_argument("query", help="the query, or - to read one query per line from stdin")
+    p.add_argument("--limit", type=int, default=10, help="files to show (default 10)")
+    p.add_argument("--json", action="store_true", help="print JSON (JSON Lines with -)")
+    p.add_argument(
+        "--legs", choices=("hybrid", "keyword", "meaning"), default="hybrid", help=argparse.SUPPRESS
+    )  # for benchmarks
+
+    p = sub.add_parser("status", help="what is indexed, pending and failed")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("roots", help="list, add or remove indexed folders")
+    p.add_argument("action", choices=("list", "add", "remove"))
+    p.add_argument("paths", nargs="*")
+
+    p = sub.add_parser("similar", help="files most like this one")
+    p.add_argument("path")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="finder: %(levelname)s: %(message)s",
+    )
+    try:
+        return _COMMANDS[args.command](args)
+    except (WriterLockedError, CatalogError, QueryError, LookupError, NotADirectoryError) as err:
+        print(f"finder: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("finder: interrupted; what was committed is kept", file=sys.stderr)
+        return 130
+
+
+def _index(args: argparse.Namespace) -> int:
+    with Engine.open_writer(args.data_dir) as engine:
+        engine.add_roots(args.paths)
+        settings = engine.settings
+        changes: dict[str, Any] = {}
+        if args.model:
+            changes["model"] = args.model
+        if args.exclude:
+            changes["exclude_globs"] = tuple(
+                dict.fromkeys([*settings.exclude_globs, *args.exclude])
+            )
+        if args.threads:
+            changes["threads"] = args.threads
+        if changes:
+            engine.update_settings(replace(settings, **changes))
+        if not engine.roots():
+            print("finder: no folders to index: run `finder index FOLDER`", file=sys.stderr)
+            return 2
+        bar = ProgressBar(sys.stderr)
+        report = engine.index(bar.update)
+        bar.finish()
+        print(
+            f"{report.added} added, {report.updated} updated, {report.renamed} moved, "
+            f"{report.removed} removed, {report.unchanged} unchanged, {report.failed} failed; "
+            f"{report.chunks_embedded} chunks embedded in {report.seconds:.1f} s",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    with Engine.open_reader(args.data_dir) as engine:
+        if args.query != "-":
+            _print_hits(engine.search(args.query, args.limit, legs=args.legs), args.json)
+            return 0
+        for line in sys.stdin:
+            query = line.strip()
+            hits = engine.search(query, args.limit, legs=args.legs) if query else []
+            if args.json:
+                print(json.dumps([hit_json(h) for h in hits], ensure_ascii=False), flush=True)
+            else:
+                print(f"# {query}")
+                _print_hits(hits, False)
+    return 0
+
+
+def _similar(args: argparse.Namespace) -> int:
+    with Engine.open_reader(args.data_dir) as engine:
+        _print_hits(engine.similar(args.path, args.limit), args.json)
+    return 0
+
+
+def hit_json(hit: SearchHit) -> dict[str, Any]:
+    """The documented JSON shape of one result (README: "JSON output")."""
+    return {
+        "path": hit.path,
+        "score": hit.score,
+        "snippet": hit.snippet,
+        "page": hit.page,
+        "modified": datetime.fromtimestamp(hit.modified_ns / 1e9).astimezone().isoformat(),
+        "matched_by": list(hit.matched_by),
+    }
+
+
+def _print_hits(hits: list[SearchHit], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([hit_json(h) for h in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        print("no matches")
+    for n, hit in enumerate(hits, 1):
+        page = f" (page {hit.page})" if hit.page else ""
+        print(f"{n:2}. {hit.path}{page}  [{', '.join(hit.matched_by)}]")
+        if hit.snippet:
+            print(f"    {hit.snippet}")
+
+
+def _status(args: argparse.Namespace) -> int:
+    with Engine.open_reader(args.data_dir) as engine:
+        st = engine.status()
+    if args.json:
+        data = asdict(st)
+        data["failures"] = [{"path": p, "reason": r} for p, r in st.failures]
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    print(f"data dir:   {st.data_dir}")
+    print(f"model:      {st.model}")
+    print("roots:      " + ("\n            ".join(st.roots) if st.roots else "(none)"))
+    print(
+        f"files:      {st.files_indexed} indexed, {st.files_pending} pending meaning, "
+        f"{st.files_failed} failed, {st.files_name_only} by name only"
+    )
+    print(f"chunks:     {st.chunks} ({st.vectors} distinct vectors)")
+    print(f"index size: {st.index_bytes / 1e6:.1f} MB on disk")
+    for path, reason in st.failures[:20]:
+        print(f"  failed: {path}: {reason}")
+    if len(st.failures) > 20:
+        print(f"  ... and {len(st.failures) - 20} more (finder status --json lists all)")
+    return 0
+
+
+def _roots(args: argparse.Namespace) -> int:
+    if args.action == "list":
+        try:
+            with Engine.open_reader(args.data_dir) as engine:
+                roots = engine.roots()
+        except CatalogError:
+            roots = []
+        print("\n".join(roots) if roots else "(no folders)")
+        return 0
+    with Engine.open_writer(args.data_dir) as engine:
+        if args.action == "add":
+            for root in engine.add_roots(args.paths):
+                print(f"added {root} (run `finder index` to index it)")
+        else:
+            engine.remove_roots(args.paths)
+            print("removed; run `finder index` to drop their files from the index")
+    return 0
+
+
+_COMMANDS = {
+    "index": _index,
+    "search": _search,
+    "status": _status,
+    "roots": _roots,
+    "similar": _similar,
+}

@@ -1,0 +1,240 @@
+"""The engine: the one Python API over a data dir that the CLI and the GUI both use.
+
+``Engine.open_writer(data_dir)`` takes the data dir's writer lock and may index;
+``Engine.open_reader(data_dir)`` only searches and reports status, and works while
+another process writes. Heavy parts (torch, the model, the vector index) load on first
+use, so ``finder status`` and ``finder roots`` stay instant.
+
+Thread: an engine belongs to the thread that opened it (it holds a SQLite connection).
+The GUI and the watcher service wrap it in their own writer thread.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from finder.chunking import Chunker
+from finder.domain import IndexReport, SearchHit, Status
+from finder.embed import Embedder, resolve_model_path
+from finder.embed.loader import (
+    ensure_query_export,
+    export_dir_for,
+    load_index_embedder,
+    load_query_embedder,
+)
+from finder.extract import ExtractLimits
+from finder.indexing.pipeline import Indexer, ProgressCallback
+from finder.indexing.scanner import ScanRules
+from finder.paths import DataPaths, default_data_dir
+from finder.search import Searcher
+from finder.settings import IndexSettings
+from finder.store.catalog import Catalog
+from finder.store.lock import WriterLock
+from finder.store.manifest import Manifest, read_manifest, write_manifest
+from finder.store.vectors import VectorIndex
+
+
+class Engine:
+    """Index folders and search them, over one data dir."""
+
+    def __init__(self, paths: DataPaths, catalog: Catalog, lock: WriterLock | None) -> None:
+        self.paths = paths
+        self.catalog = catalog
+        self._lock = lock
+        self._vectors: VectorIndex | None = None
+        self._index_embedder: Embedder | None = None
+        self._query_embedder: Embedder | None = None
+        self._searcher: Searcher | None = None
+
+    # --- opening and closing ----------------------------------------------------------
+    @classmethod
+    def open_writer(cls, data_dir: Path | None = None) -> Engine:
+        """Open for indexing; raises ``WriterLockedError`` if another process writes."""
+        paths = DataPaths(data_dir or default_data_dir()).ensure()
+        lock = WriterLock(paths.writer_lock)
+        lock.acquire()
+        try:
+            return cls(paths, Catalog(paths.catalog), lock)
+        except BaseException:
+            lock.release()
+            raise
+
+    @classmethod
+    def open_reader(cls, data_dir: Path | None = None) -> Engine:
+        """Open for searching only; raises ``CatalogError`` if there is no index yet."""
+        paths = DataPaths(data_dir or default_data_dir())
+        return cls(paths, Catalog(paths.catalog, readonly=True), None)
+
+    def close(self) -> None:
+        if self._vectors is not None and self.writable:
+            self._vectors.save()
+        self.catalog.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @property
+    def writable(self) -> bool:
+        return self._lock is not None
+
+    # --- settings and roots -----------------------------------------------------------
+    @property
+    def settings(self) -> IndexSettings:
+        return IndexSettings.from_json(self.catalog.get_meta("settings"))
+
+    def update_settings(self, settings: IndexSettings) -> None:
+        self.catalog.set_meta("settings", settings.to_json())
+
+    def roots(self) -> list[str]:
+        return self.catalog.roots()
+
+    def add_roots(self, folders: Iterable[str | Path]) -> list[str]:
+        """Add folders to index (made absolute); raises ``NotADirectoryError`` for a bad one."""
+        added = []
+        for folder in folders:
+            path = os.path.abspath(os.path.expanduser(str(folder)))
+            if not os.path.isdir(path):
+                raise NotADirectoryError(f"not a folder: {folder}")
+            self.catalog.add_root(path)
+            added.append(path)
+        return added
+
+    def remove_roots(self, folders: Iterable[str | Path]) -> None:
+        """Stop indexing folders; their files leave the index at the next ``index()``."""
+        for folder in folders:
+            self.catalog.remove_root(os.path.abspath(os.path.expanduser(str(folder))))
+
+    # --- indexing ---------------------------------------------------------------------
+    def index(self, progress: ProgressCallback | None = None) -> IndexReport:
+        """Bring the index level with the disk under every root; returns what changed."""
+        settings = self.settings
+        self._check_model(settings.model)
+        indexer = Indexer(
+            self.catalog,
+            self.vectors(),
+            Chunker(resolve_model_path(settings.model) / "tokenizer.json"),
+            self._load_index_embedder,
+            rules=ScanRules(
+                exclude_globs=settings.exclude_globs,
+                include_hidden=settings.include_hidden,
+                never_enter=(str(self.paths.root.resolve()),),
+            ),
+            limits=ExtractLimits(
+                max_file_bytes=settings.max_file_mb * 1024 * 1024,
+                timeout_s=settings.extract_timeout_s,
+                memory_mb=settings.extract_memory_mb,
+            ),
+            extract_workers=max(1, settings.threads),
+        )
+        report = indexer.run(progress)
+        if report.chunks_embedded:
+            ensure_query_export(settings.model, self.paths.model_cache)
+        return report
+
+    def _check_model(self, model: str) -> None:
+        """Record the model; if it changed, every stored vector is invalid: start over."""
+        manifest = read_manifest(self.paths.manifest)
+        if manifest is not None and manifest.model == model:
+            return
+        dimension = self._load_index_embedder().dimension
+        if manifest is not None:
+            with self.catalog.transaction():
+                self.catalog.forget_all_vectors()
+            self.vectors(dimension).clear()
+            self._query_embedder = None
+        write_manifest(self.paths.manifest, Manifest(model=model, dimension=dimension))
+
+    def _load_index_embedder(self) -> Embedder:
+        if self._index_embedder is None:
+            settings = self.settings
+            self._index_embedder = load_index_embedder(settings.model, settings.threads)
+        return self._index_embedder
+
+    def vectors(self, dimension: int | None = None) -> VectorIndex:
+        """The vector index, loaded and brought level with the catalog on first use."""
+        if self._vectors is None:
+            if dimension is None:
+                manifest = read_manifest(self.paths.manifest)
+                dimension = (
+                    manifest.dimension if manifest else self._load_index_embedder().dimension
+                )
+            index = VectorIndex(self.paths.vectors, dimension, threads=self.settings.threads)
+
+            def load(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                return self.catalog.vectors_by_ids(ids.tolist(), index.dimension)
+
+            index.load_and_sync(self.catalog.live_vector_ids(), load)
+            self._vectors = index
+        return self._vectors
+
+    # --- searching --------------------------------------------------------------------
+    def search(self, query: str, limit: int = 20, *, legs: str = "hybrid") -> list[SearchHit]:
+        """Ranked files for ``query``; see :mod:`finder.search` and :mod:`finder.query`."""
+        return self._get_searcher().search(query, limit, legs=legs)
+
+    def similar(self, path: str | Path, limit: int = 20) -> list[SearchHit]:
+        """Files whose meaning is closest to ``path``'s (its mean chunk vector)."""
+        target = os.path.abspath(os.path.expanduser(str(path)))
+        file_id = self.catalog.file_id(target)
+        if file_id is None:
+            raise LookupError(f"not in the index: {path}")
+        ids = self.catalog.file_vector_ids(file_id)
+        if not ids:
+            raise LookupError(f"no meaning indexed for {path} yet (empty, failed or pending)")
+        vectors = self.vectors()
+        _, matrix = self.catalog.vectors_by_ids(ids, vectors.dimension)
+        centre = matrix.mean(axis=0)
+        centre /= max(float(np.linalg.norm(centre)), 1e-12)
+        searcher = Searcher(self.catalog, vectors, lambda _q: centre)
+        hits = searcher.search("similar", limit + 1, legs="meaning")
+        return [h for h in hits if h.path != target][:limit]
+
+    def _get_searcher(self) -> Searcher:
+        if self._searcher is None:
+            manifest = read_manifest(self.paths.manifest)
+            vectors = self.vectors() if manifest is not None else None
+            self._searcher = Searcher(self.catalog, vectors, self._embed_query)
+        return self._searcher
+
+    def _embed_query(self, text: str) -> np.ndarray:
+        if self._query_embedder is None:
+            if self._index_embedder is not None:
+                self._query_embedder = self._index_embedder
+            else:
+                settings = self.settings
+                self._query_embedder = load_query_embedder(
+                    settings.model, self.paths.model_cache, settings.threads
+                )
+        return self._query_embedder.embed([text])[0]
+
+    # --- status -----------------------------------------------------------------------
+    def status(self, failures: int = 1000) -> Status:
+        by_status = self.catalog.count_files_by_status()
+        size = sum(p.stat().st_size for p in (self.paths.catalog, self.paths.vectors) if p.exists())
+        wal = self.paths.catalog.with_name(self.paths.catalog.name + "-wal")
+        size += wal.stat().st_size if wal.exists() else 0
+        export = export_dir_for(self.paths.model_cache, self.settings.model)
+        size += sum(f.stat().st_size for f in export.glob("*") if f.is_file())
+        return Status(
+            data_dir=str(self.paths.root),
+            roots=tuple(self.roots()),
+            model=self.settings.model,
+            files_indexed=by_status.get("ok", 0),
+            files_pending=self.catalog.count_files_pending_vectors(),
+            files_failed=by_status.get("failed", 0),
+            files_name_only=by_status.get("name_only", 0),
+            chunks=self.catalog.count_chunks(),
+            vectors=self.catalog.count_vectors(),
+            index_bytes=size,
+            failures=tuple(self.catalog.failed_files(failures)),
+        )

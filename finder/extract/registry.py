@@ -1,0 +1,102 @@
+"""Which extractor handles which file, and the one entry point the sandbox calls.
+
+Dispatch is by lower-cased suffix (:data:`EXTRACTORS`). Files without a suffix
+(``README``, ``Makefile``, ``.bashrc``) are sniffed: text if the content is text, otherwise
+an empty result, i.e. indexed by name only, without an error. Any other unknown suffix has
+no extractor (:func:`extractor_for` returns ``None``).
+"""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+from finder.extract import _hostile, html, office, pdf, rtf, text
+from finder.extract.types import Extracted, ExtractionError, ExtractLimits
+
+Extractor = Callable[[Path, ExtractLimits], Extracted]
+
+# Whitespace-separated so the list stays scannable; split below.
+_TEXT_SUFFIX_WORDS = """
+    .txt .text .md .markdown .mdown .mkd .rst .adoc .asciidoc .org .tex .bib .rmd .qmd
+    .csv .tsv .json .jsonl .ndjson .geojson .ipynb .yaml .yml .toml .ini .cfg .conf
+    .config .properties .env .log .xml .xsd .xsl .xslt .plist .srt .vtt .diff .patch
+    .py .pyi .pyw .pyx .js .mjs .cjs .mts .cts .tsx .jsx .java .c .h .cpp .hpp .cc .cxx .hh
+    .hxx .ino .cs .fs .fsx .vb .go .rs .rb .rake .gemspec .php .swift .kt .kts .scala .sc
+    .groovy .gradle .sbt .clj .cljs .edn .ex .exs .erl .hrl .hs .lhs .ml .mli .elm .dart
+    .jl .nim .zig .d .lua .pl .pm .r .m .mm .f .f90 .f95 .pas .asm .s .v .sv .vhd .vhdl
+    .sh .bash .zsh .fish .ps1 .psm1 .bat .cmd .awk .sed .tcl .vim .el .lisp .scm .rkt
+    .sql .graphql .gql .proto .tf .hcl .nix .cmake .mk .make .dockerfile
+    .css .scss .sass .less .vue .svelte .astro .jinja .j2 .twig .hbs .mustache .ejs .erb
+    .liquid .desktop .service .reg .nfo
+"""
+_TEXT_SUFFIXES = _TEXT_SUFFIX_WORDS.split()
+
+EXTRACTORS: dict[str, Extractor] = {
+    **dict.fromkeys(_TEXT_SUFFIXES, text.extract),
+    # .ts is TypeScript, but also MPEG transport-stream video: sniff instead of failing.
+    ".ts": text.extract_sniffed,
+    ".html": html.extract,
+    ".htm": html.extract,
+    ".xhtml": html.extract,
+    ".shtml": html.extract,
+    ".pdf": pdf.extract,
+    ".docx": office.extract_docx,
+    ".odt": office.extract_odt,
+    ".epub": office.extract_epub,
+    ".rtf": rtf.extract,
+}
+"""Lower-cased suffix (with the dot) -> extractor."""
+
+_MAX_REASON = 200
+
+
+def extractor_for(path: Path) -> Extractor | None:
+    """The extractor for ``path``, or ``None`` if the file should be indexed by name only."""
+    suffix = path.suffix.lower()
+    if not suffix:
+        return text.extract_sniffed
+    if suffix in _hostile.HOSTILE and _hostile.enabled():
+        return _hostile.HOSTILE[suffix]
+    return EXTRACTORS.get(suffix)
+
+
+def extract_file(path: Path, limits: ExtractLimits) -> Extracted:
+    """Extract the text of ``path``, raising ``ExtractionError`` for every expected failure.
+
+    Checks that ``path`` is a regular file within ``limits.max_file_bytes``, dispatches on
+    the suffix, and turns whatever a parser raises into a concise ``ExtractionError``.
+    ``MemoryError`` is let through so the sandbox can report the memory limit.
+    """
+    extractor = extractor_for(path)
+    if extractor is None:
+        raise ExtractionError(f"no text extractor for {path.suffix.lower()} files")
+    try:
+        info = path.stat()
+    except OSError as err:
+        raise ExtractionError(_os_reason(err)) from err
+    # Opening a FIFO or a device would block or never end.
+    if not stat.S_ISREG(info.st_mode):
+        raise ExtractionError("not a regular file")
+    if info.st_size > limits.max_file_bytes:
+        raise ExtractionError(f"larger than {limits.max_file_bytes / 2**20:g} MB")
+    try:
+        return extractor(path, limits)
+    except (ExtractionError, MemoryError):
+        raise
+    except OSError as err:
+        raise ExtractionError(_os_reason(err)) from err
+    except Exception as err:  # a parser bug on odd input must not stop the indexer
+        raise ExtractionError(concise_reason(err)) from err
+
+
+def concise_reason(err: BaseException) -> str:
+    """``"TypeName: message"`` on one line, cut to about 200 characters."""
+    message = " ".join(str(err).split())
+    reason = f"{type(err).__name__}: {message}" if message else type(err).__name__
+    return reason if len(reason) <= _MAX_REASON else reason[: _MAX_REASON - 1] + "…"
+
+
+def _os_reason(err: OSError) -> str:
+    return f"cannot read file: {err.strerror or concise_reason(err)}"

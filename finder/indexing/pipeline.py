@@ -1,0 +1,326 @@
+"""Bring the catalog and the vector index level with the disk. No threads of its own.
+
+One run has two phases, so that a first index of a big home folder is useful within
+minutes although embedding takes hours on a laptop:
+
+1. **Text**: scan, compare with the catalog (size and mtime), then rename, delete and
+   extract what changed. Each batch of files is committed in one transaction; after it
+   those files are findable by name and keywords.
+2. **Meaning**: embed the chunk texts that have no vector yet, in batches, each batch
+   committed to the catalog and then added to the HNSW index, which is saved now and then.
+
+A run killed at any instant resumes where it stopped: committed files are not extracted
+again, committed vectors are not embedded again, and the HNSW file is brought level with
+the catalog when it is next opened.
+
+Thread: everything here runs on the caller's thread, which must be the one writer of
+the data dir (the CLI's main thread, or the service's writer thread).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from finder.chunking import Chunker
+from finder.domain import FileState, FileStatus, IndexReport, Progress
+from finder.embed import Embedder
+from finder.extract import Extracted, ExtractionError, ExtractLimits
+from finder.extract.registry import extractor_for
+from finder.extract.sandbox import ExtractorPool
+from finder.indexing.scanner import DiskFile, ScanRules, scan
+from finder.store.catalog import Catalog
+from finder.store.vectors import VectorIndex
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[Progress], None]
+EMBED_BATCH = 128
+COMMIT_EVERY_FILES = 200
+COMMIT_EVERY_S = 2.0
+SAVE_VECTORS_EVERY_S = 60.0
+
+
+@dataclass(slots=True)
+class ScanPlan:
+    """The difference between disk and catalog, as work to do."""
+
+    new: list[DiskFile] = field(default_factory=list)
+    changed: list[tuple[DiskFile, FileState]] = field(default_factory=list)
+    vanished: list[FileState] = field(default_factory=list)
+    unchanged: int = 0
+
+
+class Indexer:
+    """Runs indexing passes over the roots stored in the catalog."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        vectors: VectorIndex,
+        chunker: Chunker,
+        embedder: Callable[[], Embedder],
+        *,
+        rules: ScanRules,
+        limits: ExtractLimits,
+        extract_workers: int = 1,
+    ) -> None:
+        self.catalog = catalog
+        self.vectors = vectors
+        self.chunker = chunker
+        self._embedder_factory = embedder
+        self.rules = rules
+        self.limits = limits
+        self.extract_workers = extract_workers
+
+    # --- the whole pass ---------------------------------------------------------------
+    def run(self, progress: ProgressCallback | None = None) -> IndexReport:
+        """Scan every root, apply the changes, embed what is pending, save."""
+        started = time.monotonic()
+        report = progress or (lambda _p: None)
+        report(Progress("scanning", 0, 0))
+        plan = self.plan(self.catalog.roots())
+        counts = self.apply(plan, report)
+        embedded = self.embed_pending(report)
+        self.collect_garbage()
+        report(Progress("done", 1, 1))
+        return IndexReport(
+            added=counts["added"],
+            updated=counts["updated"],
+            removed=counts["removed"],
+            renamed=counts["renamed"],
+            unchanged=plan.unchanged,
+            failed=counts["failed"],
+            chunks_embedded=embedded,
+            seconds=time.monotonic() - started,
+        )
+
+    def plan(self, roots: Iterable[str]) -> ScanPlan:
+        """Compare the disk under ``roots`` with the catalog (stat only, no reading)."""
+        known = self.catalog.file_states()
+        plan = ScanPlan()
+        seen: set[str] = set()
+        for disk in scan(list(roots), self.rules):
+            key = catalog_path(disk.path)
+            if key in seen:
+                continue
+            seen.add(key)
+            state = known.get(key)
+            if state is None:
+                plan.new.append(disk)
+            elif state.size != disk.size or state.mtime_ns != disk.mtime_ns:
+                plan.changed.append((disk, state))
+            else:
+                plan.unchanged += 1
+        plan.vanished = [state for path, state in known.items() if path not in seen]
+        return plan
+
+    # --- phase 1: text ----------------------------------------------------------------
+    def apply(self, plan: ScanPlan, report: ProgressCallback) -> dict[str, int]:
+        """Renames, deletions and extraction, committed in batches."""
+        counts = dict.fromkeys(("added", "updated", "removed", "renamed", "failed"), 0)
+        new = self._apply_renames(plan, counts)
+        vanished_ids = [s.id for s in plan.vanished]
+        with self.catalog.transaction():
+            for file_id in vanished_ids:
+                self.catalog.delete_file(file_id)
+        counts["removed"] += len(vanished_ids)
+
+        todo: list[tuple[DiskFile, FileState | None]] = [(d, None) for d in new]
+        todo += plan.changed
+        if not todo:
+            return counts
+        started = last_commit = time.monotonic()
+        batch: list[_FileResult] = []
+        for done, result in enumerate(self._extract_all(todo), 1):
+            batch.append(result)
+            if result.status is FileStatus.FAILED:
+                counts["failed"] += 1
+            counts["updated" if result.previous else "added"] += 1
+            now = time.monotonic()
+            if len(batch) >= COMMIT_EVERY_FILES or now - last_commit >= COMMIT_EVERY_S:
+                self._commit(batch)
+                batch, last_commit = [], now
+            rate = done / max(now - started, 1e-6)
+            report(Progress("extracting", done, len(todo), rate, result.disk.path))
+        self._commit(batch)
+        return counts
+
+    def _apply_renames(self, plan: ScanPlan, counts: dict[str, int]) -> list[DiskFile]:
+        """Match new paths to vanished files with the same content; returns the rest.
+
+        A moved or renamed file keeps its row, chunks and vectors: nothing is extracted
+        or embedded again. Only same-size candidates are hashed.
+        """
+        by_size: dict[int, list[FileState]] = {}
+        for state in plan.vanished:
+            if state.content_hash is not None:
+                by_size.setdefault(state.size, []).append(state)
+        if not by_size:
+            return plan.new
+        remaining, renamed_ids = [], set()
+        with self.catalog.transaction():
+            for disk in plan.new:
+                candidates = [s for s in by_size.get(disk.size, ()) if s.id not in renamed_ids]
+                digest = _hash_file(disk.path) if candidates else None
+                match = next((s for s in candidates if s.content_hash == digest), None)
+                if match is None:
+                    remaining.append(disk)
+                    continue
+                self.catalog.rename_file(match.id, catalog_path(disk.path), disk.mtime_ns)
+                renamed_ids.add(match.id)
+                counts["renamed"] += 1
+        plan.vanished = [s for s in plan.vanished if s.id not in renamed_ids]
+        return remaining
+
+    def _extract_all(self, todo: list[tuple[DiskFile, FileState | None]]) -> Iterator[_FileResult]:
+        """Results for every file: quick ones inline, parsed ones from the worker pool."""
+        to_parse: dict[str, tuple[DiskFile, FileState | None, str]] = {}
+        for disk, previous in todo:
+            quick = self._without_parsing(disk, previous)
+            if isinstance(quick, _FileResult):
+                yield quick
+            else:
+                to_parse[disk.path] = (disk, previous, quick)
+        if not to_parse:
+            return
+        with ExtractorPool(self.extract_workers, self.limits) as pool:
+            for path, outcome in pool.map(Path(p) for p in to_parse):
+                disk, previous, digest = to_parse[str(path)]
+                yield self._from_extraction(disk, previous, digest, outcome)
+
+    def _without_parsing(self, disk: DiskFile, previous: FileState | None) -> _FileResult | str:
+        """A result for files that need no parser, or the content hash of one that does."""
+        path = disk.path
+        if catalog_path(path) != path:
+            return _FileResult(disk, previous, FileStatus.FAILED, None, "file name is not UTF-8")
+        if extractor_for(Path(path)) is None:
+            return _FileResult(disk, previous, FileStatus.NAME_ONLY, None)
+        if disk.size > self.limits.max_file_bytes:
+            mb = self.limits.max_file_bytes // (1024 * 1024)
+            return _FileResult(
+                disk, previous, FileStatus.NAME_ONLY, None, f"larger than {mb} MB: name only"
+            )
+        try:
+            digest = _hash_file(path)
+        except OSError as err:
+            reason = f"cannot read: {err.strerror or err}"
+            return _FileResult(disk, previous, FileStatus.FAILED, None, reason)
+        if previous is not None and previous.content_hash == digest:
+            # Touched but not edited: keep the chunks, record the new mtime.
+            return _FileResult(disk, previous, previous.status, digest, keep_chunks=True)
+        twin = self.catalog.file_with_content(digest)
+        if twin is not None:
+            return _FileResult(disk, previous, FileStatus.OK, digest, copy_from=twin)
+        return digest
+
+    def _from_extraction(
+        self,
+        disk: DiskFile,
+        previous: FileState | None,
+        digest: str,
+        outcome: Extracted | ExtractionError,
+    ) -> _FileResult:
+        if isinstance(outcome, ExtractionError):
+            return _FileResult(disk, previous, FileStatus.FAILED, digest, str(outcome))
+        result = _FileResult(disk, previous, FileStatus.OK, digest)
+        result.chunks = self.chunker.chunk_pages(outcome.pages)
+        return result
+
+    def _commit(self, batch: list[_FileResult]) -> None:
+        if not batch:
+            return
+        with self.catalog.transaction():
+            for r in batch:
+                path = catalog_path(r.disk.path)
+                if r.keep_chunks and r.previous is not None:
+                    self.catalog.rename_file(r.previous.id, path, r.disk.mtime_ns)
+                    continue
+                self.catalog.put_file(
+                    path,
+                    size=r.disk.size,
+                    mtime_ns=r.disk.mtime_ns,
+                    content_hash=r.digest,
+                    status=r.status,
+                    error=r.error,
+                    chunks=r.chunks,
+                    copy_chunks_from=r.copy_from,
+                )
+
+    # --- phase 2: meaning -------------------------------------------------------------
+    def embed_pending(self, report: ProgressCallback, *, stop: Callable[[], bool] = bool) -> int:
+        """Embed every chunk text that has no vector yet; returns how many were embedded.
+
+        ``stop`` is polled between batches so a service can pause or quit promptly.
+        """
+        total = self.catalog.count_pending_texts()
+        if total == 0:
+            return 0
+        embedder = self._embedder_factory()
+        started = last_save = time.monotonic()
+        done = 0
+        report(Progress("embedding", 0, total))
+        while not stop():
+            pending = self.catalog.pending_texts(EMBED_BATCH)
+            if not pending:
+                break
+            vectors = embedder.embed([text for _, text in pending])
+            with self.catalog.transaction():
+                ids = self.catalog.store_vectors(
+                    [(h, v) for (h, _), v in zip(pending, vectors, strict=True)]
+                )
+            self.vectors.add(np.asarray(ids, dtype=np.int64), vectors)
+            done += len(pending)
+            now = time.monotonic()
+            if now - last_save >= SAVE_VECTORS_EVERY_S:
+                self.vectors.save()
+                last_save = now
+            report(Progress("embedding", done, max(total, done), done / (now - started)))
+        report(Progress("saving", 0, 1))
+        self.vectors.save()
+        return done
+
+    def collect_garbage(self) -> None:
+        """Drop vectors no chunk uses any more, then save the vector index."""
+        with self.catalog.transaction():
+            orphans = self.catalog.delete_orphan_vectors()
+        self.vectors.remove(orphans)
+        self.vectors.save()
+
+
+@dataclass(slots=True)
+class _FileResult:
+    """What to write for one file; built off the catalog, committed in batches."""
+
+    disk: DiskFile
+    previous: FileState | None
+    status: FileStatus
+    digest: str | None
+    error: str | None = None
+    chunks: list = field(default_factory=list)
+    copy_from: int | None = None
+    keep_chunks: bool = False
+
+
+def catalog_path(path: str) -> str:
+    """The path as stored: undecodable bytes (a non-UTF-8 name) shown as \\x escapes."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _hash_file(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,56 @@
+"""Where finder keeps its data.
+
+The data dir holds the catalog (SQLite), the vector index file, the manifest, the writer
+lock and cached model exports. It is chosen, in order, by the ``--data-dir`` option, the
+``FINDER_DATA_DIR`` environment variable, and platformdirs' per-user data dir.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "finder"
+
+
+def default_data_dir() -> Path:
+    """The data dir when none is given: ``$FINDER_DATA_DIR`` or the platform's user data dir."""
+    env = os.environ.get("FINDER_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+@dataclass(frozen=True, slots=True)
+class DataPaths:
+    """Every file finder writes, derived from one data dir."""
+
+    root: Path
+
+    @property
+    def catalog(self) -> Path:
+        return self.root / "catalog.sqlite3"
+
+    @property
+    def vectors(self) -> Path:
+        return self.root / "vectors.hnsw"
+
+    @property
+    def manifest(self) -> Path:
+        return self.root / "manifest.json"
+
+    @property
+    def writer_lock(self) -> Path:
+        return self.root / "writer.lock"
+
+    @property
+    def model_cache(self) -> Path:
+        return self.root / "models"
+
+    def ensure(self) -> DataPaths:
+        """Create the data dir (private to the user) if missing; returns self."""
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return self

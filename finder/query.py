@@ -1,0 +1,118 @@
+"""Parse what a person types into words, quoted phrases and filters.
+
+Syntax (any order): free words; ``"quoted phrases"`` that must appear literally;
+``ext:pdf`` (or ``ext:pdf,docx``, repeatable); ``in:FOLDER`` (an absolute path, ``~/...``,
+or a folder name anywhere in the path); ``after:2024-01-31`` and ``before:2024-12-31``
+(modified date, local time; after is inclusive of that day, before exclusive).
+An unknown ``word:value`` is kept as plain text (people search for "re: invoice").
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+_TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
+_WORD = re.compile(r"\w+", re.UNICODE)
+# An identifier: letters and digits mixed, or joined by _ - . (XJ-9000, parse_v2, foo.bar).
+_IDENTIFIER = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[\w.\-]{3,}$|^\w+[_\-.]\w[\w.\-]*$")
+
+
+class QueryError(ValueError):
+    """A filter's value cannot be understood; the message says which and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Restrictions on which files may be returned."""
+
+    extensions: tuple[str, ...] = ()
+    folders: tuple[str, ...] = ()
+    after_ns: int | None = None
+    before_ns: int | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.extensions or self.folders or self.after_ns or self.before_ns)
+
+    def accepts(self, path: str, ext: str, mtime_ns: int) -> bool:
+        if self.extensions and ext.lower() not in self.extensions:
+            return False
+        if self.folders and not any(_in_folder(path, f) for f in self.folders):
+            return False
+        if self.after_ns is not None and mtime_ns < self.after_ns:
+            return False
+        return not (self.before_ns is not None and mtime_ns >= self.before_ns)
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A parsed query. ``text`` is what is embedded and keyword-matched."""
+
+    raw: str
+    text: str
+    phrases: tuple[str, ...] = ()
+    filters: Filters = field(default_factory=Filters)
+
+    @property
+    def words(self) -> list[str]:
+        return _WORD.findall(self.text)
+
+    @property
+    def identifiers(self) -> list[str]:
+        """Tokens that look like codes or identifiers: they must match literally."""
+        return [t for t in self.text.split() if _IDENTIFIER.match(t.strip(",;:()[]{}'"))]
+
+
+def parse_query(raw: str) -> Query:
+    words: list[str] = []
+    phrases: list[str] = []
+    exts: list[str] = []
+    folders: list[str] = []
+    after = before = None
+    for m in _TOKEN.finditer(raw):
+        if m.group(1) is not None:
+            if m.group(1).strip():
+                phrases.append(m.group(1).strip())
+                words.append(m.group(1).strip())
+            continue
+        token = m.group(2)
+        key, sep, value = token.partition(":")
+        key = key.lower()
+        if sep and value and key == "ext":
+            exts += [e.lower().lstrip(".") for e in value.split(",") if e]
+        elif sep and value and key == "in":
+            folders.append(_folder(value))
+        elif sep and value and key in ("after", "before"):
+            stamp = _date_ns(key, value)
+            if key == "after":
+                after = stamp
+            else:
+                before = stamp
+        else:
+            words.append(token)
+    filters = Filters(tuple(exts), tuple(folders), after, before)
+    return Query(raw, " ".join(words), tuple(phrases), filters)
+
+
+def _folder(value: str) -> str:
+    expanded = os.path.expanduser(value)
+    return os.path.abspath(expanded) if os.path.isabs(expanded) else value
+
+
+def _in_folder(path: str, folder: str) -> bool:
+    if os.path.isabs(folder):
+        return path.startswith(folder.rstrip(os.sep) + os.sep)
+    # A bare name matches any folder of that name on the path (Everything's habit).
+    parts = path.split(os.sep)[:-1]
+    return folder.lower() in (p.lower() for p in parts)
+
+
+def _date_ns(key: str, value: str) -> int:
+    for fmt in ("%Y-%m-%d", "%Y-%m", "%Y"):
+        try:
+            return int(datetime.strptime(value, fmt).timestamp() * 1e9)
+        except ValueError:
+            continue
+    raise QueryError(f"{key}:{value} is not a date; use YYYY-MM-DD, YYYY-MM or YYYY")

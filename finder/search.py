@@ -1,0 +1,223 @@
+"""Hybrid search: meaning and keywords fused, grouped by file, exact matches first.
+
+Evidence comes from three legs, each a ranked list:
+
+- **meaning**: k-NN over chunk vectors (the query embedded with the same model);
+- **keyword**: BM25 over chunk text (FTS5, Porter-stemmed);
+- **name**: BM25 over file names.
+
+Chunk-level legs are fused by weighted reciprocal rank (robust to the two legs' very
+different score scales), chunks are grouped by file (a file ranks by its best chunk,
+plus its name evidence), and then exact evidence is put in front: a file whose name is
+the query, or which contains every quoted phrase or identifier-like token literally,
+ranks above any file that matched only by meaning. Meaning must never drown an exact
+match.
+
+Thread: a ``Searcher`` is used by one thread at a time (it owns a SQLite connection);
+the vector index has its own lock and may be shared with the writer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from finder.domain import SearchHit
+from finder.query import Query, parse_query
+from finder.store.catalog import Catalog
+from finder.store.vectors import VectorIndex
+
+QueryEmbedder = Callable[[str], np.ndarray]
+
+
+@dataclass(frozen=True, slots=True)
+class FusionWeights:
+    """How much each leg counts. Tuned on benchmark collections (see README)."""
+
+    meaning: float = 1.0
+    keyword: float = 1.0
+    name: float = 1.0
+    rrf_k: float = 60.0
+    candidates: int = 100  # per leg, before grouping by file
+
+
+@dataclass(slots=True)
+class _FileEvidence:
+    score: float = 0.0
+    best_chunk: int | None = None
+    best_chunk_score: float = 0.0
+    matched_by: set[str] = field(default_factory=set)
+    exact: int = 0  # 2: name is the query; 1: contains every phrase/identifier
+
+
+class Searcher:
+    """Answers queries against one catalog and vector index."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        vectors: VectorIndex | None,
+        embed_query: QueryEmbedder | None,
+        weights: FusionWeights | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.vectors = vectors
+        self.embed_query = embed_query
+        self.weights = weights or FusionWeights()
+
+    def search(self, raw: str, limit: int = 20, *, legs: str = "hybrid") -> list[SearchHit]:
+        """Ranked files for ``raw`` (query syntax in :mod:`finder.query`).
+
+        ``legs`` is "hybrid" (the product), "keyword" or "meaning" (for benchmarks).
+        """
+        query = parse_query(raw)
+        if not query.text.strip():
+            return []
+        w = self.weights
+        pool = w.candidates * (10 if query.filters else 1)
+        evidence: dict[int, _FileEvidence] = {}
+        if legs in ("hybrid", "meaning"):
+            self._meaning(query, pool, w.meaning, evidence)
+        if legs in ("hybrid", "keyword"):
+            self._keyword(query, pool, w.keyword, evidence)
+        if legs == "hybrid":
+            self._names(query, pool, w.name, evidence)
+            self._exact(query, evidence)
+        return self._hits(query, evidence, limit)
+
+    # --- legs -------------------------------------------------------------------------
+    def _meaning(self, q: Query, k: int, weight: float, ev: dict[int, _FileEvidence]) -> None:
+        if self.embed_query is None or self.vectors is None or len(self.vectors) == 0:
+            return
+        labels, sims = self.vectors.query(self.embed_query(q.text), k)
+        sim_by_vector = dict(zip(labels.tolist(), sims.tolist(), strict=True))
+        rows = self.catalog.chunks_by_vectors(labels.tolist())
+        # Identical texts share a vector: rank chunks by their vector's similarity.
+        rows.sort(key=lambda r: -sim_by_vector[r[2]])
+        for rank, (chunk_id, file_id, _vid) in enumerate(rows):
+            self._credit(ev, file_id, chunk_id, weight / (self.weights.rrf_k + rank), "meaning")
+
+    def _keyword(self, q: Query, k: int, weight: float, ev: dict[int, _FileEvidence]) -> None:
+        fts = fts_query(q)
+        if not fts:
+            return
+        for rank, (chunk_id, file_id, _bm25) in enumerate(self.catalog.keyword_chunks(fts, k)):
+            self._credit(ev, file_id, chunk_id, weight / (self.weights.rrf_k + rank), "keyword")
+
+    def _names(self, q: Query, k: int, weight: float, ev: dict[int, _FileEvidence]) -> None:
+        fts = fts_query(q)
+        if not fts:
+            return
+        for rank, (file_id, _bm25) in enumerate(self.catalog.keyword_files(fts, k)):
+            self._credit(ev, file_id, None, weight / (self.weights.rrf_k + rank), "name")
+
+    def _exact(self, q: Query, ev: dict[int, _FileEvidence]) -> None:
+        for file_id in self.catalog.files_named(q.text.strip()):
+            self._credit(ev, file_id, None, 0.0, "name").exact = 2
+        needles = [*q.phrases, *q.identifiers]
+        if not needles:
+            return
+        holders: dict[int, int] | None = None
+        for needle in needles:
+            fts = _phrase(needle)
+            if not fts:
+                continue
+            found = {f: c for c, f in self.catalog.chunks_containing(fts, needle, 1000)}
+            holders = found if holders is None else {f: holders[f] for f in found if f in holders}
+        for file_id, chunk_id in (holders or {}).items():
+            e = self._credit(ev, file_id, None, 0.0, "exact")
+            e.exact = max(e.exact, 1)
+            if e.best_chunk is None or "keyword" not in e.matched_by:
+                e.best_chunk = chunk_id
+
+    @staticmethod
+    def _credit(
+        ev: dict[int, _FileEvidence], file_id: int, chunk_id: int | None, score: float, leg: str
+    ) -> _FileEvidence:
+        e = ev.setdefault(file_id, _FileEvidence())
+        e.score += score
+        e.matched_by.add(leg)
+        if chunk_id is not None and score > e.best_chunk_score:
+            e.best_chunk, e.best_chunk_score = chunk_id, score
+        return e
+
+    # --- results ----------------------------------------------------------------------
+    def _hits(self, q: Query, ev: dict[int, _FileEvidence], limit: int) -> list[SearchHit]:
+        files = self.catalog.files_by_ids(ev.keys())
+        ranked = sorted(
+            (fid for fid in ev if fid in files),
+            key=lambda fid: (-ev[fid].exact, -ev[fid].score, files[fid][1]),
+        )
+        chosen = []
+        for fid in ranked:
+            _id, path, _name, ext, _size, mtime_ns, _status = files[fid]
+            if q.filters.accepts(path, ext, mtime_ns):
+                chosen.append(fid)
+                if len(chosen) == limit:
+                    break
+        chunks = self.catalog.chunks_by_ids(
+            [c for fid in chosen if (c := ev[fid].best_chunk) is not None]
+        )
+        terms = [*q.phrases, *q.words]
+        hits = []
+        for fid in chosen:
+            e = ev[fid]
+            chunk = chunks.get(e.best_chunk) if e.best_chunk is not None else None
+            text = chunk[5] if chunk else ""
+            found = matched_terms(text, terms)
+            hits.append(
+                SearchHit(
+                    path=files[fid][1],
+                    score=round(e.score + e.exact, 6),
+                    snippet=snippet(text, found),
+                    page=chunk[2] if chunk else None,
+                    modified_ns=files[fid][5],
+                    matched_by=tuple(sorted(e.matched_by)),
+                    terms=tuple(found),
+                    chunk_id=e.best_chunk,
+                )
+            )
+        return hits
+
+
+def fts_query(q: Query) -> str:
+    """An FTS5 expression: any word may match (OR), BM25 ranks by how many and how rare."""
+    parts = [_phrase(p) for p in q.phrases]
+    parts += [f'"{w}"' for w in dict.fromkeys(w.lower() for w in q.words) if len(w) > 1]
+    return " OR ".join(p for p in parts if p)
+
+
+def _phrase(text: str) -> str:
+    words = re.findall(r"\w+", text)
+    return f'"{" ".join(words)}"' if words else ""
+
+
+def matched_terms(text: str, terms: list[str]) -> list[str]:
+    """The query terms that occur in ``text`` (case-insensitive), in query order."""
+    lowered = text.lower()
+    found = []
+    for term in dict.fromkeys(t.lower() for t in terms):
+        if len(term) > 1 and re.search(r"(?<!\w)" + re.escape(term), lowered):
+            found.append(term)
+    return found
+
+
+def snippet(text: str, terms: list[str], width: int = 320) -> str:
+    """About ``width`` characters of ``text`` around the first matched term, on one line."""
+    flat = " ".join(text.split())
+    if len(flat) <= width:
+        return flat
+    lowered = flat.lower()
+    positions = [p for t in terms if (p := lowered.find(t)) >= 0]
+    centre = min(positions) if positions else 0
+    start = max(0, min(centre - width // 3, len(flat) - width))
+    # Start and end on word boundaries so the snippet does not open mid-word.
+    if start > 0:
+        start = flat.find(" ", start) + 1
+    end = min(len(flat), start + width)
+    if end < len(flat):
+        end = flat.rfind(" ", start, end) if " " in flat[start:end] else end
+    return ("… " if start > 0 else "") + flat[start:end] + (" …" if end < len(flat) else "")

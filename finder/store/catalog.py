@@ -1,0 +1,278 @@
+"""The SQLite catalog: files, chunks, vectors and the keyword indexes.
+
+One ``Catalog`` wraps one connection and is used by one thread (sqlite3's own rule).
+The writer thread opens it writable; searchers open their own read-only connections,
+which WAL mode lets read while the writer writes. Every statement is in
+:mod:`finder.store.schema`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path, PurePath
+
+import numpy as np
+
+from finder.domain import Chunk, FileState, FileStatus
+from finder.store import schema as sql
+
+
+class CatalogError(Exception):
+    """The catalog cannot be opened (newer schema, corrupt file, missing read-only)."""
+
+
+class Catalog:
+    """A connection to ``catalog.sqlite3`` with the operations finder needs."""
+
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        self.path = path
+        self.readonly = readonly
+        if readonly:
+            if not path.exists():
+                raise CatalogError(f"no index at {path.parent} yet: run `finder index` first")
+            uri = f"{path.resolve().as_uri()}?mode=ro"
+            self._db = sqlite3.connect(uri, uri=True, isolation_level=None)
+        else:
+            self._db = sqlite3.connect(path, isolation_level=None)
+        try:
+            for pragma in sql.PRAGMAS:
+                if not (readonly and "journal_mode" in pragma):
+                    self._db.execute(pragma)
+            if not readonly:
+                self._db.executescript(sql.CREATE)
+            self._check_version()
+        except sqlite3.DatabaseError as err:
+            self._db.close()
+            raise CatalogError(f"cannot open the catalog {path}: {err}") from err
+
+    def _check_version(self) -> None:
+        found = self.get_meta("schema_version")
+        if found is None and not self.readonly:
+            self.set_meta("schema_version", str(sql.SCHEMA_VERSION))
+        elif found is not None and int(found) > sql.SCHEMA_VERSION:
+            raise CatalogError(
+                f"the index was written by a newer finder (schema {found}); upgrade finder"
+            )
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside happen together or not at all (a crash rolls them back)."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # --- meta and roots ---------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self._db.execute(sql.GET_META, (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.execute(sql.SET_META, (key, value))
+
+    def roots(self) -> list[str]:
+        return [r[0] for r in self._db.execute(sql.LIST_ROOTS)]
+
+    def add_root(self, path: str) -> None:
+        self._db.execute(sql.ADD_ROOT, (path, time.time()))
+
+    def remove_root(self, path: str) -> None:
+        self._db.execute(sql.REMOVE_ROOT, (path,))
+
+    # --- files ------------------------------------------------------------------------
+    def file_states(self) -> dict[str, FileState]:
+        """Every file the catalog knows, by path: what the scanner compares with disk."""
+        return {
+            row[1]: FileState(row[0], row[1], row[2], row[3], row[4], FileStatus(row[5]))
+            for row in self._db.execute(sql.FILE_STATES)
+        }
+
+    def file_ids_under(self, folder: str) -> list[int]:
+        prefix = folder.rstrip("/\\") + "/"
+        rows = self._db.execute(sql.FILE_IDS_UNDER, (folder, len(prefix), prefix))
+        return [r[0] for r in rows]
+
+    def file_id(self, path: str) -> int | None:
+        row = self._db.execute(sql.FILE_BY_PATH, (path,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def put_file(
+        self,
+        path: str,
+        *,
+        size: int,
+        mtime_ns: int,
+        content_hash: str | None,
+        status: FileStatus,
+        error: str | None = None,
+        chunks: Sequence[Chunk] = (),
+        copy_chunks_from: int | None = None,
+    ) -> int:
+        """Insert or replace a file and its chunks; returns the file id.
+
+        Chunks whose text already has a vector are linked to it at once, so only new
+        text is left for the embedder. ``copy_chunks_from`` reuses another file's chunks
+        (same content hash) instead of ``chunks``. Call inside :meth:`transaction`.
+        """
+        name = PurePath(path).name
+        ext = PurePath(path).suffix.lower().lstrip(".")
+        now = time.time()
+        file_id = self.file_id(path)
+        if file_id is None:
+            cur = self._db.execute(
+                sql.INSERT_FILE,
+                (path, name, ext, size, mtime_ns, content_hash, status, error, now),
+            )
+            file_id = int(cur.lastrowid or 0)
+        else:
+            self._db.execute(sql.DELETE_FILE_CHUNKS, (file_id,))
+            self._db.execute(
+                sql.UPDATE_FILE, (size, mtime_ns, content_hash, status, error, now, file_id)
+            )
+        if copy_chunks_from is not None:
+            self._db.execute(sql.COPY_CHUNKS, (file_id, copy_chunks_from))
+        else:
+            self._db.executemany(
+                sql.INSERT_CHUNK,
+                ((file_id, c.ord, c.page, c.start, c.stop, c.text, c.text_hash) for c in chunks),
+            )
+        return file_id
+
+    def file_with_content(self, content_hash: str, *, other_than: int = -1) -> int | None:
+        """A readable file with this content whose chunks can be copied, if any."""
+        row = self._db.execute(sql.FILE_BY_HASH_WITH_CHUNKS, (content_hash, other_than))
+        found = row.fetchone()
+        return None if found is None else int(found[0])
+
+    def rename_file(self, file_id: int, new_path: str, mtime_ns: int) -> None:
+        """Point a file row (and so its chunks and vectors) at a new path."""
+        pure = PurePath(new_path)
+        self._db.execute(
+            sql.RENAME_FILE,
+            (new_path, pure.name, pure.suffix.lower().lstrip("."), mtime_ns, file_id),
+        )
+
+    def delete_file(self, file_id: int) -> None:
+        self._db.execute(sql.DELETE_FILE_CHUNKS, (file_id,))
+        self._db.execute(sql.DELETE_FILE, (file_id,))
+
+    def files_by_ids(self, ids: Iterable[int]) -> dict[int, sqlite3.Row | tuple]:
+        ids = list(ids)
+        if not ids:
+            return {}
+        rows = self._db.execute(sql.FILES_BY_IDS.format(marks=sql.marks(len(ids))), ids)
+        return {row[0]: row for row in rows}
+
+    # --- vectors ----------------------------------------------------------------------
+    def pending_texts(self, limit: int) -> list[tuple[bytes, str]]:
+        """Up to ``limit`` distinct chunk texts that have no vector yet."""
+        return [(r[0], r[1]) for r in self._db.execute(sql.PENDING_TEXTS, (limit,))]
+
+    def count_pending_texts(self) -> int:
+        return int(self._db.execute(sql.COUNT_PENDING_TEXTS).fetchone()[0])
+
+    def store_vectors(self, items: Sequence[tuple[bytes, np.ndarray]]) -> list[int]:
+        """Save one vector per text hash and link waiting chunks; returns the vector ids.
+
+        Call inside :meth:`transaction`; the caller adds the returned ids to the HNSW
+        index only after the transaction commits.
+        """
+        ids = []
+        for text_hash, vector in items:
+            blob = np.asarray(vector, dtype=np.float32).tobytes()
+            self._db.execute(sql.INSERT_VECTOR, (text_hash, blob))
+            vector_id = int(self._db.execute(sql.VECTOR_ID_BY_HASH, (text_hash,)).fetchone()[0])
+            self._db.execute(sql.LINK_CHUNKS_TO_VECTOR, (vector_id, text_hash))
+            ids.append(vector_id)
+        return ids
+
+    def live_vector_ids(self) -> np.ndarray:
+        return np.fromiter((r[0] for r in self._db.execute(sql.LIVE_VECTOR_IDS)), dtype=np.int64)
+
+    def vectors_by_ids(self, ids: Sequence[int], dimension: int) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, vectors) for the ids that exist, read in slices to bound memory."""
+        found_ids: list[int] = []
+        blobs: list[bytes] = []
+        for start in range(0, len(ids), 900):
+            part = [int(i) for i in ids[start : start + 900]]
+            query = sql.VECTORS_BY_IDS.format(marks=sql.marks(len(part)))
+            for vid, blob in self._db.execute(query, part):
+                found_ids.append(vid)
+                blobs.append(blob)
+        matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(-1, dimension)
+        return np.asarray(found_ids, dtype=np.int64), matrix
+
+    def delete_orphan_vectors(self) -> list[int]:
+        """Drop vectors no chunk uses any more; returns their ids for the HNSW index."""
+        orphans = [r[0] for r in self._db.execute(sql.ORPHAN_VECTOR_IDS)]
+        self._db.executemany(sql.DELETE_VECTOR, ((i,) for i in orphans))
+        return orphans
+
+    def forget_all_vectors(self) -> None:
+        """Invalidate every embedding (the model changed): all chunks become pending."""
+        self._db.execute(sql.UNLINK_ALL_CHUNKS)
+        self._db.execute(sql.DELETE_ALL_VECTORS)
+
+    def file_vector_ids(self, file_id: int) -> list[int]:
+        return [r[0] for r in self._db.execute(sql.FILE_VECTOR_IDS, (file_id,))]
+
+    # --- search -----------------------------------------------------------------------
+    def keyword_chunks(self, fts_query: str, limit: int) -> list[tuple[int, int, float]]:
+        """(chunk id, file id, bm25) best first; bm25 is negated so higher is better."""
+        rows = self._db.execute(sql.KEYWORD_CHUNKS, (fts_query, limit))
+        return [(r[0], r[1], -float(r[2])) for r in rows]
+
+    def keyword_files(self, fts_query: str, limit: int) -> list[tuple[int, float]]:
+        """(file id, bm25 over file names) best first, higher is better."""
+        rows = self._db.execute(sql.KEYWORD_FILES, (fts_query, limit))
+        return [(r[0], -float(r[1])) for r in rows]
+
+    def files_named(self, name: str) -> list[int]:
+        """Files whose name, or name without extension, equals ``name`` (any case)."""
+        lowered = name.lower()
+        return [r[0] for r in self._db.execute(sql.FILES_NAMED, (lowered, lowered))]
+
+    def chunks_containing(self, fts_query: str, needle: str, limit: int) -> list[tuple[int, int]]:
+        """(chunk id, file id) of chunks whose text contains ``needle`` literally."""
+        rows = self._db.execute(sql.CHUNKS_CONTAINING, (fts_query, needle.lower(), limit))
+        return [(r[0], r[1]) for r in rows]
+
+    def chunks_by_vectors(self, vector_ids: Sequence[int]) -> list[tuple[int, int, int]]:
+        """(chunk id, file id, vector id) of every chunk using these vectors."""
+        if not len(vector_ids):
+            return []
+        ids = [int(i) for i in vector_ids]
+        rows = self._db.execute(sql.CHUNKS_BY_VECTORS.format(marks=sql.marks(len(ids))), ids)
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def chunks_by_ids(self, ids: Sequence[int]) -> dict[int, tuple]:
+        """chunk id -> (id, file id, page, start, stop, text)."""
+        if not ids:
+            return {}
+        rows = self._db.execute(sql.CHUNKS_BY_IDS.format(marks=sql.marks(len(ids))), list(ids))
+        return {r[0]: r for r in rows}
+
+    # --- status -----------------------------------------------------------------------
+    def count_files_by_status(self) -> dict[str, int]:
+        return {r[0]: r[1] for r in self._db.execute(sql.COUNT_FILES_BY_STATUS)}
+
+    def count_files_pending_vectors(self) -> int:
+        return int(self._db.execute(sql.COUNT_FILES_PENDING_VECTORS).fetchone()[0])
+
+    def count_chunks(self) -> int:
+        return int(self._db.execute(sql.COUNT_CHUNKS).fetchone()[0])
+
+    def count_vectors(self) -> int:
+        return int(self._db.execute(sql.COUNT_VECTORS).fetchone()[0])
+
+    def failed_files(self, limit: int = 1000) -> list[tuple[str, str]]:
+        return [(r[0], r[1] or "") for r in self._db.execute(sql.FAILED_FILES, (limit,))]

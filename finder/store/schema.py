@@ -1,0 +1,184 @@
+"""Every SQL statement finder runs, as named constants, and the schema version.
+
+The catalog is the source of truth: files, their chunks (text, offsets, page), one vector
+per distinct chunk text, and two FTS5 indexes kept in step by triggers. The HNSW file is
+a cache of the ``vectors`` table and can always be rebuilt from it without the model.
+
+Why vectors are keyed by text hash and not by chunk: a chunk whose text did not change
+(an untouched paragraph of an edited file, a copied or renamed file) finds its vector
+already there and is never embedded again; identical files cost one embedding.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    # NORMAL in WAL mode: a power cut may lose the last transactions, never consistency.
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=10000",
+    "PRAGMA temp_store=MEMORY",
+)
+
+CREATE = """
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS roots (
+    path     TEXT PRIMARY KEY,
+    added_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS files (
+    id           INTEGER PRIMARY KEY,
+    path         TEXT NOT NULL UNIQUE,
+    name         TEXT NOT NULL,
+    ext          TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    mtime_ns     INTEGER NOT NULL,
+    content_hash TEXT,
+    status       TEXT NOT NULL CHECK (status IN ('ok', 'name_only', 'failed')),
+    error        TEXT,
+    indexed_at   REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS files_by_hash ON files(content_hash);
+CREATE TABLE IF NOT EXISTS chunks (
+    id        INTEGER PRIMARY KEY,
+    file_id   INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+    ord       INTEGER NOT NULL,
+    page      INTEGER,
+    start     INTEGER NOT NULL,
+    stop      INTEGER NOT NULL,
+    text      TEXT NOT NULL,
+    text_hash BLOB NOT NULL,
+    vector_id INTEGER
+);
+CREATE INDEX IF NOT EXISTS chunks_by_file ON chunks(file_id, ord);
+CREATE INDEX IF NOT EXISTS chunks_by_hash ON chunks(text_hash);
+CREATE INDEX IF NOT EXISTS chunks_by_vector ON chunks(vector_id);
+-- AUTOINCREMENT: a vector id is never reused, so a label deleted from the HNSW file can
+-- never come back to life with another text's meaning.
+CREATE TABLE IF NOT EXISTS vectors (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    text_hash BLOB NOT NULL UNIQUE,
+    vector    BLOB NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    text, content='chunks', content_rowid='id',
+    tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS files_fts USING fts5(
+    name, content='files', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
+    INSERT INTO chunks_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
+    INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER IF NOT EXISTS files_ai AFTER INSERT ON files BEGIN
+    INSERT INTO files_fts(rowid, name) VALUES (new.id, new.name);
+END;
+CREATE TRIGGER IF NOT EXISTS files_ad AFTER DELETE ON files BEGIN
+    INSERT INTO files_fts(files_fts, rowid, name) VALUES ('delete', old.id, old.name);
+END;
+CREATE TRIGGER IF NOT EXISTS files_au AFTER UPDATE OF name ON files BEGIN
+    INSERT INTO files_fts(files_fts, rowid, name) VALUES ('delete', old.id, old.name);
+    INSERT INTO files_fts(rowid, name) VALUES (new.id, new.name);
+END;
+"""
+
+# --- meta and roots -------------------------------------------------------------------
+GET_META = "SELECT value FROM meta WHERE key = ?"
+SET_META = "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = ?2"
+LIST_ROOTS = "SELECT path FROM roots ORDER BY path"
+ADD_ROOT = "INSERT OR IGNORE INTO roots(path, added_at) VALUES (?, ?)"
+REMOVE_ROOT = "DELETE FROM roots WHERE path = ?"
+
+# --- files ----------------------------------------------------------------------------
+FILE_STATES = "SELECT id, path, size, mtime_ns, content_hash, status FROM files"
+FILE_BY_PATH = "SELECT id FROM files WHERE path = ?"
+FILE_IDS_UNDER = "SELECT id FROM files WHERE path = ? OR substr(path, 1, ?) = ?"
+INSERT_FILE = """
+INSERT INTO files(path, name, ext, size, mtime_ns, content_hash, status, error, indexed_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+UPDATE_FILE = """
+UPDATE files SET size = ?, mtime_ns = ?, content_hash = ?, status = ?, error = ?,
+                 indexed_at = ?
+WHERE id = ?
+"""
+RENAME_FILE = "UPDATE files SET path = ?, name = ?, ext = ?, mtime_ns = ? WHERE id = ?"
+DELETE_FILE_CHUNKS = "DELETE FROM chunks WHERE file_id = ?"
+DELETE_FILE = "DELETE FROM files WHERE id = ?"
+FILES_BY_IDS = """
+SELECT id, path, name, ext, size, mtime_ns, status FROM files WHERE id IN ({marks})
+"""
+FILE_BY_HASH_WITH_CHUNKS = """
+SELECT id FROM files WHERE content_hash = ? AND status = 'ok' AND id != ? LIMIT 1
+"""
+
+# --- chunks and vectors ---------------------------------------------------------------
+INSERT_CHUNK = """
+INSERT INTO chunks(file_id, ord, page, start, stop, text, text_hash, vector_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT id FROM vectors WHERE text_hash = ?7))
+"""
+COPY_CHUNKS = """
+INSERT INTO chunks(file_id, ord, page, start, stop, text, text_hash, vector_id)
+SELECT ?, ord, page, start, stop, text, text_hash, vector_id FROM chunks WHERE file_id = ?
+ORDER BY ord
+"""
+PENDING_TEXTS = """
+SELECT text_hash, MIN(text) FROM chunks WHERE vector_id IS NULL
+GROUP BY text_hash LIMIT ?
+"""
+COUNT_PENDING_TEXTS = "SELECT COUNT(DISTINCT text_hash) FROM chunks WHERE vector_id IS NULL"
+INSERT_VECTOR = "INSERT OR IGNORE INTO vectors(text_hash, vector) VALUES (?, ?)"
+VECTOR_ID_BY_HASH = "SELECT id FROM vectors WHERE text_hash = ?"
+LINK_CHUNKS_TO_VECTOR = "UPDATE chunks SET vector_id = ? WHERE text_hash = ? AND vector_id IS NULL"
+LIVE_VECTOR_IDS = "SELECT id FROM vectors"
+VECTORS_BY_IDS = "SELECT id, vector FROM vectors WHERE id IN ({marks})"
+ORPHAN_VECTOR_IDS = """
+SELECT v.id FROM vectors v WHERE NOT EXISTS (SELECT 1 FROM chunks c WHERE c.vector_id = v.id)
+"""
+DELETE_VECTOR = "DELETE FROM vectors WHERE id = ?"
+DELETE_ALL_VECTORS = "DELETE FROM vectors"
+UNLINK_ALL_CHUNKS = "UPDATE chunks SET vector_id = NULL"
+FILE_VECTOR_IDS = "SELECT vector_id FROM chunks WHERE file_id = ? AND vector_id IS NOT NULL"
+
+# --- search ---------------------------------------------------------------------------
+KEYWORD_CHUNKS = """
+SELECT c.id, c.file_id, bm25(chunks_fts) AS rank
+FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
+WHERE chunks_fts MATCH ?
+ORDER BY rank LIMIT ?
+"""
+KEYWORD_FILES = """
+SELECT rowid, bm25(files_fts) AS rank FROM files_fts WHERE files_fts MATCH ?
+ORDER BY rank LIMIT ?
+"""
+FILES_NAMED = "SELECT id FROM files WHERE lower(name) = ? OR lower(name) LIKE ? || '.%'"
+CHUNKS_BY_VECTORS = "SELECT id, file_id, vector_id FROM chunks WHERE vector_id IN ({marks})"
+CHUNKS_BY_IDS = "SELECT id, file_id, page, start, stop, text FROM chunks WHERE id IN ({marks})"
+CHUNKS_CONTAINING = """
+SELECT c.id, c.file_id FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
+WHERE chunks_fts MATCH ? AND instr(lower(c.text), ?) > 0
+LIMIT ?
+"""
+
+# --- status ---------------------------------------------------------------------------
+COUNT_FILES_BY_STATUS = "SELECT status, COUNT(*) FROM files GROUP BY status"
+COUNT_FILES_PENDING_VECTORS = """
+SELECT COUNT(DISTINCT file_id) FROM chunks WHERE vector_id IS NULL
+"""
+COUNT_CHUNKS = "SELECT COUNT(*) FROM chunks"
+COUNT_VECTORS = "SELECT COUNT(*) FROM vectors"
+FAILED_FILES = "SELECT path, error FROM files WHERE status = 'failed' ORDER BY path LIMIT ?"
+
+
+def marks(n: int) -> str:
+    """``?, ?, ?`` for an ``IN (...)`` list of ``n`` values."""
+    return ", ".join("?" * n)
