@@ -22,14 +22,13 @@ from finder.domain import IndexReport, SearchHit, Status
 from finder.embed import Embedder, resolve_model_path
 from finder.embed.loader import (
     ensure_query_export,
-    export_dir_for,
     load_index_embedder,
     load_query_embedder,
 )
 from finder.extract import ExtractLimits
 from finder.indexing.pipeline import Indexer, ProgressCallback
 from finder.indexing.scanner import ScanRules
-from finder.paths import DataPaths, default_data_dir
+from finder.paths import DataPaths, default_cache_dir, default_data_dir
 from finder.search import Searcher
 from finder.settings import IndexSettings
 from finder.store.catalog import Catalog
@@ -41,32 +40,49 @@ from finder.store.vectors import VectorIndex
 class Engine:
     """Index folders and search them, over one data dir."""
 
-    def __init__(self, paths: DataPaths, catalog: Catalog, lock: WriterLock | None) -> None:
+    def __init__(
+        self,
+        paths: DataPaths,
+        catalog: Catalog,
+        lock: WriterLock | None,
+        embedder: Embedder | None = None,
+    ) -> None:
         self.paths = paths
         self.catalog = catalog
         self._lock = lock
         self._vectors: VectorIndex | None = None
-        self._index_embedder: Embedder | None = None
+        self._index_embedder = embedder
         self._query_embedder: Embedder | None = None
         self._searcher: Searcher | None = None
 
     # --- opening and closing ----------------------------------------------------------
     @classmethod
-    def open_writer(cls, data_dir: Path | None = None) -> Engine:
-        """Open for indexing; raises ``WriterLockedError`` if another process writes."""
-        paths = DataPaths(data_dir or default_data_dir()).ensure()
+    def open_writer(
+        cls,
+        data_dir: Path | None = None,
+        *,
+        cache_dir: Path | None = None,
+        embedder: Embedder | None = None,
+    ) -> Engine:
+        """Open for indexing; raises ``WriterLockedError`` if another process writes.
+
+        ``embedder`` replaces the one the settings name (a caller that already holds the
+        loaded model, e.g. a test session or the GUI after a reopen).
+        """
+        paths = DataPaths(data_dir or default_data_dir(), cache_dir or default_cache_dir())
+        paths.ensure()
         lock = WriterLock(paths.writer_lock)
         lock.acquire()
         try:
-            return cls(paths, Catalog(paths.catalog), lock)
+            return cls(paths, Catalog(paths.catalog), lock, embedder)
         except BaseException:
             lock.release()
             raise
 
     @classmethod
-    def open_reader(cls, data_dir: Path | None = None) -> Engine:
+    def open_reader(cls, data_dir: Path | None = None, *, cache_dir: Path | None = None) -> Engine:
         """Open for searching only; raises ``CatalogError`` if there is no index yet."""
-        paths = DataPaths(data_dir or default_data_dir())
+        paths = DataPaths(data_dir or default_data_dir(), cache_dir or default_cache_dir())
         return cls(paths, Catalog(paths.catalog, readonly=True), None)
 
     def close(self) -> None:
@@ -127,7 +143,7 @@ class Engine:
             rules=ScanRules(
                 exclude_globs=settings.exclude_globs,
                 include_hidden=settings.include_hidden,
-                never_enter=(str(self.paths.root.resolve()),),
+                never_enter=(str(self.paths.root.resolve()), str(self.paths.cache.resolve())),
             ),
             limits=ExtractLimits(
                 max_file_bytes=settings.max_file_mb * 1024 * 1024,
@@ -223,8 +239,6 @@ class Engine:
         size = sum(p.stat().st_size for p in (self.paths.catalog, self.paths.vectors) if p.exists())
         wal = self.paths.catalog.with_name(self.paths.catalog.name + "-wal")
         size += wal.stat().st_size if wal.exists() else 0
-        export = export_dir_for(self.paths.model_cache, self.settings.model)
-        size += sum(f.stat().st_size for f in export.glob("*") if f.is_file())
         return Status(
             data_dir=str(self.paths.root),
             roots=tuple(self.roots()),

@@ -1,14 +1,15 @@
 """Where finder keeps its data.
 
-The data dir holds the catalog (SQLite), the vector index file, the manifest, the writer
-lock and cached model exports. It is chosen, in order, by the ``--data-dir`` option, the
-``FINDER_DATA_DIR`` environment variable, and platformdirs' per-user data dir.
+The data dir holds the catalog (SQLite), the vector index file, the manifest and the
+writer lock. It is chosen, in order, by the ``--data-dir`` option, the
+``FINDER_DATA_DIR`` environment variable, and platformdirs' per-user data dir. The cache
+dir holds what can be rebuilt and is shared by all data dirs (model exports).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
@@ -24,11 +25,21 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def default_cache_dir() -> Path:
+    """Rebuildable files shared by all data dirs (model exports): ``$FINDER_CACHE_DIR`` or
+    the platform's user cache dir."""
+    env = os.environ.get("FINDER_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 @dataclass(frozen=True, slots=True)
 class DataPaths:
-    """Every file finder writes, derived from one data dir."""
+    """Every file finder writes, derived from one data dir and one cache dir."""
 
     root: Path
+    cache: Path = field(default_factory=default_cache_dir)
 
     @property
     def catalog(self) -> Path:
@@ -48,7 +59,7 @@ class DataPaths:
 
     @property
     def model_cache(self) -> Path:
-        return self.root / "models"
+        return self.cache / "models"
 
     def ensure(self) -> DataPaths:
         """Create the data dir (private to the user) if missing; returns self."""

@@ -27,6 +27,7 @@ import numpy as np
 
 from finder.domain import SearchHit
 from finder.query import Query, parse_query
+from finder.stopwords import STOPWORDS
 from finder.store.catalog import Catalog
 from finder.store.vectors import VectorIndex
 
@@ -137,7 +138,10 @@ class Searcher:
     def _credit(
         ev: dict[int, _FileEvidence], file_id: int, chunk_id: int | None, score: float, leg: str
     ) -> _FileEvidence:
+        """Count a leg's evidence for a file once, at its best rank in that leg."""
         e = ev.setdefault(file_id, _FileEvidence())
+        if leg in e.matched_by:
+            return e
         e.score += score
         e.matched_by.add(leg)
         if chunk_id is not None and score > e.best_chunk_score:
@@ -185,8 +189,9 @@ class Searcher:
 
 def fts_query(q: Query) -> str:
     """An FTS5 expression: any word may match (OR), BM25 ranks by how many and how rare."""
-    parts = [_phrase(p) for p in q.phrases]
-    parts += [f'"{w}"' for w in dict.fromkeys(w.lower() for w in q.words) if len(w) > 1]
+    words = list(dict.fromkeys(w.lower() for w in q.words if len(w) > 1))
+    content = [w for w in words if w not in STOPWORDS] or words
+    parts = [_phrase(p) for p in q.phrases] + [f'"{w}"' for w in content]
     return " OR ".join(p for p in parts if p)
 
 

@@ -56,12 +56,16 @@ def decode_html(data: bytes, *, truncated: bool = False) -> str:
     return decode_text(data, truncated=truncated)
 
 
-def html_to_text(markup: str) -> str:
-    """Return the visible text of an HTML document or fragment."""
+def html_to_text(markup: str, *, include_title: bool = True) -> str:
+    """Return the visible text of an HTML document or fragment.
+
+    ``include_title=False`` leaves out ``<title>``; EPUB chapters often repeat the book
+    title there, and it would make an image-only page look like it has text.
+    """
     parser = _VisibleText()
     parser.feed(markup)
     parser.close()
-    return parser.text()
+    return parser.text(include_title=include_title)
 
 
 class _VisibleText(HTMLParser):
@@ -111,8 +115,8 @@ class _VisibleText(HTMLParser):
             # Source line breaks are just whitespace; only block elements break lines.
             self._parts.append(_SPACES.sub(" ", data))
 
-    def text(self) -> str:
-        title = _SPACES.sub(" ", "".join(self._title)).strip()
+    def text(self, *, include_title: bool) -> str:
+        title = _SPACES.sub(" ", "".join(self._title)).strip() if include_title else ""
         lines = (line.strip() for line in "".join(self._parts).split("\n"))
         body = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
         return f"{title}\n\n{body}" if title and body else title or body

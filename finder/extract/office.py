@@ -6,9 +6,10 @@
 - ODT: ``content.xml``; one line per ``text:p`` / ``text:h``, with ``text:s``, ``text:tab``
   and ``text:line-break`` expanded. Tracked deletions and comments are skipped.
 - EPUB: the OPF spine (located through ``META-INF/container.xml``) in reading order, each
-  XHTML item through :func:`finder.extract.html.html_to_text`. Every spine item with text
-  becomes one :class:`Page` whose ``number`` is its 1-based position in the spine (a
-  section number, not a printed page). DRM-encrypted books are refused.
+  XHTML item through :func:`finder.extract.html.html_to_text` (without ``<title>``). Every
+  spine item with text becomes one :class:`Page` whose ``number`` is its 1-based position
+  in the spine (a section number, not a printed page); items without text are left out.
+  DRM-encrypted books are refused.
 
 DOCX and ODT give one unnumbered page. XML is parsed incrementally and parsing stops once
 ``limits.max_text_chars`` characters are collected; decompression is bounded by
@@ -276,7 +277,7 @@ def _epub_pages(
     for position, name in spine:
         if not archive.has(name):
             continue  # a dangling spine entry: skip it as reading systems do
-        text = html_to_text(decode_html(archive.read(name)))
+        text = html_to_text(decode_html(archive.read(name)), include_title=False)
         if text:
             yield Page(position, text)
 

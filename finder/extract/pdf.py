@@ -29,6 +29,10 @@ def extract(path: Path, limits: ExtractLimits) -> Extracted:
 
 
 def _open(path: Path) -> PdfReader:
+    # Readers accept junk before the header, but only within the first KiB.
+    with path.open("rb") as f:
+        if b"%PDF-" not in f.read(1024):
+            raise ExtractionError("not a valid PDF: no PDF header")
     try:
         reader = PdfReader(path)
         # PdfReader already tried the empty user password that "protected" PDFs often use.
