@@ -1,0 +1,88 @@
+"""A `finder index` killed with SIGKILL, then restarted, ends equal to a clean build."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from finder.engine import Engine
+from tests.conftest import write
+
+TOPICS = ["volcano", "orchestra", "glacier", "satellite", "bakery", "harbour", "desert", "library"]
+
+
+def make_corpus(root: Path, files: int) -> None:
+    """Files of several paragraphs each, so both phases take a few seconds."""
+    for n in range(files):
+        topic = TOPICS[n % len(TOPICS)]
+        paragraphs = [
+            f"Report {n} on the {topic}, part {p}: "
+            + " ".join(f"{topic} detail {n}-{p}-{k} was recorded carefully." for k in range(12))
+            for p in range(3)
+        ]
+        write(root / topic / f"report-{n:03}.txt", "\n\n".join(paragraphs))
+
+
+def kill_during(phase: str, data: Path, root: Path) -> None:
+    """Start `finder index`, SIGKILL it as soon as stderr shows ``phase`` under way."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "finder", "--data-dir", str(data), "index", str(root)],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
+    assert proc.stderr is not None
+    seen = []
+    for line in proc.stderr:  # blocks on the child's output, not on a clock
+        seen.append(line)
+        if phase in line and " 0/" not in line:
+            proc.send_signal(signal.SIGKILL)
+            break
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL, "".join(seen)
+
+
+def catalog_state(data: Path) -> tuple[set, set, int]:
+    """(files with status, chunks with text and vector presence, vector count)."""
+    db = sqlite3.connect(data / "catalog.sqlite3")
+    files = set(db.execute("SELECT path, status, error FROM files"))
+    chunks = set(
+        db.execute(
+            "SELECT f.path, c.ord, c.text, c.vector_id IS NOT NULL "
+            "FROM chunks c JOIN files f ON f.id = c.file_id"
+        )
+    )
+    vectors = db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
+    db.close()
+    return files, chunks, vectors
+
+
+@pytest.mark.parametrize("phase", ["reading files", "embedding chunks"])
+def test_kill_then_restart_equals_clean_build(
+    phase: str, tmp_path: Path, open_engine: Callable[..., Engine]
+) -> None:
+    """Whichever phase is interrupted, resuming gives the same catalog, vectors and results."""
+    root = tmp_path / "corpus"
+    make_corpus(root, 240)
+    crashed, clean = tmp_path / "crashed", tmp_path / "clean"
+    kill_during(phase, crashed, root)
+
+    resumed = open_engine(crashed)  # opens the killed index: it must open
+    resumed.index()
+    reference = open_engine(clean)
+    reference.add_roots([root])
+    reference.index()
+
+    assert catalog_state(crashed) == catalog_state(clean)
+    assert len(resumed.vectors()) == len(reference.vectors()) == catalog_state(clean)[2]
+    for query in ("molten rock eruption", "symphony musicians", "bread shop"):
+        assert [h.path for h in resumed.search(query, 5)] == [
+            h.path for h in reference.search(query, 5)
+        ]
