@@ -20,7 +20,7 @@ the vector index has its own lock and may be shared with the writer.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,22 +36,32 @@ QueryEmbedder = Callable[[str], np.ndarray]
 
 @dataclass(frozen=True, slots=True)
 class FusionWeights:
-    """How much each leg counts. Tuned on benchmark collections (see README)."""
+    """How the legs are combined. Tuned on benchmark collections (see README).
+
+    ``mode`` "rrf": each leg adds ``weight / (rrf_k + rank)`` of the file's best rank.
+    ``mode`` "convex": each leg adds ``weight * score / best score in that leg``.
+    """
 
     meaning: float = 1.0
     keyword: float = 1.0
     name: float = 1.0
+    mode: str = "rrf"
     rrf_k: float = 60.0
-    candidates: int = 100  # per leg, before grouping by file
+    candidates: int = 100  # chunks per leg, before grouping by file
 
 
 @dataclass(slots=True)
 class _FileEvidence:
     score: float = 0.0
     best_chunk: int | None = None
-    best_chunk_score: float = 0.0
+    best_contribution: float = -1.0
     matched_by: set[str] = field(default_factory=set)
     exact: int = 0  # 2: name is the query; 1: contains every phrase/identifier
+
+
+# One leg's answer: (file id, best chunk id or None, raw score), best file first, each
+# file once.
+LegResult = list[tuple[int, int | None, float]]
 
 
 class Searcher:
@@ -79,45 +89,64 @@ class Searcher:
             return []
         w = self.weights
         pool = w.candidates * (10 if query.filters else 1)
-        evidence: dict[int, _FileEvidence] = {}
+        answers: list[tuple[str, float, LegResult]] = []
         if legs in ("hybrid", "meaning"):
-            self._meaning(query, pool, w.meaning, evidence)
+            answers.append(("meaning", w.meaning, self._meaning(query, pool)))
         if legs in ("hybrid", "keyword"):
-            self._keyword(query, pool, w.keyword, evidence)
+            answers.append(("keyword", w.keyword, self._keyword(query, pool)))
         if legs == "hybrid":
-            self._names(query, pool, w.name, evidence)
+            answers.append(("name", w.name, self._names(query, pool)))
+        evidence = self._fuse(answers)
+        if legs == "hybrid":
             self._exact(query, evidence)
         return self._hits(query, evidence, limit)
 
     # --- legs -------------------------------------------------------------------------
-    def _meaning(self, q: Query, k: int, weight: float, ev: dict[int, _FileEvidence]) -> None:
+    def _meaning(self, q: Query, k: int) -> LegResult:
         if self.embed_query is None or self.vectors is None or len(self.vectors) == 0:
-            return
+            return []
         labels, sims = self.vectors.query(self.embed_query(q.text), k)
         sim_by_vector = dict(zip(labels.tolist(), sims.tolist(), strict=True))
         rows = self.catalog.chunks_by_vectors(labels.tolist())
-        # Identical texts share a vector: rank chunks by their vector's similarity.
+        # Identical texts share a vector: every chunk using it gets its similarity.
         rows.sort(key=lambda r: -sim_by_vector[r[2]])
-        for rank, (chunk_id, file_id, _vid) in enumerate(rows):
-            self._credit(ev, file_id, chunk_id, weight / (self.weights.rrf_k + rank), "meaning")
+        return _best_per_file((f, c, sim_by_vector[v]) for c, f, v in rows)
 
-    def _keyword(self, q: Query, k: int, weight: float, ev: dict[int, _FileEvidence]) -> None:
+    def _keyword(self, q: Query, k: int) -> LegResult:
         fts = fts_query(q)
         if not fts:
-            return
-        for rank, (chunk_id, file_id, _bm25) in enumerate(self.catalog.keyword_chunks(fts, k)):
-            self._credit(ev, file_id, chunk_id, weight / (self.weights.rrf_k + rank), "keyword")
+            return []
+        return _best_per_file((f, c, s) for c, f, s in self.catalog.keyword_chunks(fts, k))
 
-    def _names(self, q: Query, k: int, weight: float, ev: dict[int, _FileEvidence]) -> None:
+    def _names(self, q: Query, k: int) -> LegResult:
         fts = fts_query(q)
         if not fts:
-            return
-        for rank, (file_id, _bm25) in enumerate(self.catalog.keyword_files(fts, k)):
-            self._credit(ev, file_id, None, weight / (self.weights.rrf_k + rank), "name")
+            return []
+        return [(f, None, s) for f, s in self.catalog.keyword_files(fts, k)]
+
+    def _fuse(self, answers: list[tuple[str, float, LegResult]]) -> dict[int, _FileEvidence]:
+        w = self.weights
+        evidence: dict[int, _FileEvidence] = {}
+        for leg, weight, result in answers:
+            top = max((s for _, _, s in result), default=0.0)
+            for rank, (file_id, chunk_id, raw) in enumerate(result):
+                if w.mode == "rrf":
+                    contribution = weight / (w.rrf_k + rank)
+                else:
+                    contribution = weight * raw / top if top > 0 else 0.0
+                e = evidence.setdefault(file_id, _FileEvidence())
+                e.score += contribution
+                e.matched_by.add(leg)
+                if chunk_id is not None and contribution > e.best_contribution:
+                    e.best_chunk, e.best_contribution = chunk_id, contribution
+        return evidence
 
     def _exact(self, q: Query, ev: dict[int, _FileEvidence]) -> None:
+        """Lift files whose name is the query, or that contain every phrase/identifier."""
         for file_id in self.catalog.files_named(q.text.strip()):
-            self._credit(ev, file_id, None, 0.0, "name").exact = 2
+            e = ev.setdefault(file_id, _FileEvidence())
+            e.matched_by.add("name")
+            e.exact = 2
         needles = [*q.phrases, *q.identifiers]
         if not needles:
             return
@@ -129,24 +158,10 @@ class Searcher:
             found = {f: c for c, f in self.catalog.chunks_containing(fts, needle, 1000)}
             holders = found if holders is None else {f: holders[f] for f in found if f in holders}
         for file_id, chunk_id in (holders or {}).items():
-            e = self._credit(ev, file_id, None, 0.0, "exact")
+            e = ev.setdefault(file_id, _FileEvidence())
+            e.matched_by.add("exact")
             e.exact = max(e.exact, 1)
-            if e.best_chunk is None or "keyword" not in e.matched_by:
-                e.best_chunk = chunk_id
-
-    @staticmethod
-    def _credit(
-        ev: dict[int, _FileEvidence], file_id: int, chunk_id: int | None, score: float, leg: str
-    ) -> _FileEvidence:
-        """Count a leg's evidence for a file once, at its best rank in that leg."""
-        e = ev.setdefault(file_id, _FileEvidence())
-        if leg in e.matched_by:
-            return e
-        e.score += score
-        e.matched_by.add(leg)
-        if chunk_id is not None and score > e.best_chunk_score:
-            e.best_chunk, e.best_chunk_score = chunk_id, score
-        return e
+            e.best_chunk = chunk_id  # show the passage that holds the exact text
 
     # --- results ----------------------------------------------------------------------
     def _hits(self, q: Query, ev: dict[int, _FileEvidence], limit: int) -> list[SearchHit]:
@@ -185,6 +200,17 @@ class Searcher:
                 )
             )
         return hits
+
+
+def _best_per_file(rows: Iterable[tuple[int, int, float]]) -> LegResult:
+    """Keep each file's first (best) row of a best-first list of (file, chunk, score)."""
+    seen: set[int] = set()
+    out: LegResult = []
+    for file_id, chunk_id, score in rows:
+        if file_id not in seen:
+            seen.add(file_id)
+            out.append((file_id, chunk_id, score))
+    return out
 
 
 def fts_query(q: Query) -> str:
