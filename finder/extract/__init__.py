@@ -9,6 +9,11 @@ The contract every format module follows:
   reason a person can act on ("not a valid PDF: ...", "binary content", "encrypted").
 - Nothing here touches the catalog or the index; parsers may be slow or hostile, so the
   indexer runs them in a bounded worker process (:mod:`finder.extract.sandbox`).
+
+Modules: :mod:`~finder.extract.registry` (suffix -> extractor, ``extract_file``),
+:mod:`~finder.extract.sandbox` (``ExtractorPool``), and one module per format: ``text``,
+``html``, ``pdf``, ``office`` (DOCX, ODT, EPUB) and ``rtf``. This package itself imports
+only the value types, so importing it does not load any parser.
 """
 
 from finder.extract.types import Extracted, ExtractionError, ExtractLimits, Page

@@ -22,7 +22,10 @@ from finder.extract.types import Extracted, ExtractionError, ExtractLimits, Page
 def extract(path: Path, limits: ExtractLimits) -> Extracted:
     """Return the text of each page of the PDF at ``path``."""
     reader = _open(path)
-    result = truncate_pages(_pages(reader), limits.max_text_chars)
+    try:
+        result = truncate_pages(_pages(reader), limits.max_text_chars)
+    except PyPdfError as err:  # a broken page tree shows up only while walking the pages
+        raise ExtractionError(f"not a valid PDF: {_reason(err)}") from err
     if not any(page.text.strip() for page in result.pages):
         raise ExtractionError("no text layer (scanned PDF?)")
     return result

@@ -22,6 +22,7 @@ of a second).
 from __future__ import annotations
 
 import contextlib
+import math
 import multiprocessing
 import signal
 import time
@@ -141,7 +142,9 @@ class ExtractorPool:
 
     def _collect(self) -> list[tuple[Path, Outcome]]:
         """Wait until at least one busy worker answers, dies or runs out of time."""
-        timeout = max(0.0, min(w.deadline for w in self._busy) - time.monotonic())
+        deadline = min(w.deadline for w in self._busy)
+        # timeout_s=inf means no timeout; wait() cannot take an infinite float.
+        timeout = None if math.isinf(deadline) else max(0.0, deadline - time.monotonic())
         handles: list[Connection | int] = [w.conn for w in self._busy]
         handles += [w.process.sentinel for w in self._busy]
         ready = set(wait(handles, timeout))

@@ -25,6 +25,15 @@ from finder.extract.types import Extracted, ExtractionError, ExtractLimits
 
 BINARY_REASON = "binary content, not text"
 
+
+class BinaryContentError(ExtractionError):
+    """The file holds binary data, not text (reason :data:`BINARY_REASON`)."""
+
+    def __init__(self, reason: str = BINARY_REASON) -> None:
+        # The reason is a parameter only so that instances survive pickling.
+        super().__init__(reason)
+
+
 # UTF-32 LE must be tested before UTF-16 LE: its BOM starts with the UTF-16 LE one.
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -58,9 +67,7 @@ def extract_sniffed(path: Path, limits: ExtractLimits) -> Extracted:
     """
     try:
         return extract(path, limits)
-    except ExtractionError as err:
-        if str(err) != BINARY_REASON:
-            raise
+    except BinaryContentError:
         return single_page("", limits.max_text_chars)
 
 
@@ -80,17 +87,17 @@ def decode_text(data: bytes, *, truncated: bool = False) -> str:
 
     ``truncated`` says ``data`` is a prefix of the file, so an incomplete multi-byte
     sequence at its end is dropped instead of counting as a decoding error.
-    Raises ``ExtractionError(BINARY_REASON)`` for content that is not text.
+    Raises :class:`BinaryContentError` for content that is not text.
     """
     encoding = _bom_encoding(data)
     if encoding is None:
         if b"\x00" in data[:_SNIFF_BYTES]:
-            raise ExtractionError(BINARY_REASON)
+            raise BinaryContentError
         encoding = _guess_encoding(data, truncated=truncated)
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     text = decoder.decode(data, final=not truncated)
     if _mostly_controls(text[:_SNIFF_BYTES]):
-        raise ExtractionError(BINARY_REASON)
+        raise BinaryContentError
     return normalise_newlines(text)
 
 
