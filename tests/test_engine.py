@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -204,3 +205,20 @@ def test_removing_a_root_drops_its_files(indexed: Engine, corpus: Path) -> None:
     indexed.index()
     assert indexed.search("plumber", 10) == []
     assert indexed.status().vectors == 0
+
+
+def test_a_hanging_parser_fails_alone(
+    open_engine: Callable[..., Engine], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file whose parser never returns is failed with "timed out"; the others index."""
+    monkeypatch.setenv("FINDER_TEST_HOSTILE_EXTRACTORS", "1")
+    root = tmp_path / "hostile"
+    write(root / "forever.finder-test-hang", "the parser for this suffix loops forever")
+    write(root / "fine.txt", "Minutes of the annual general meeting of the chess club.")
+    engine = open_engine()
+    engine.update_settings(replace(engine.settings, extract_timeout_s=2.0))
+    engine.add_roots([root])
+    engine.index()
+    reasons = dict(engine.status().failures)
+    assert "timed out" in reasons[str(root / "forever.finder-test-hang")]
+    assert top(engine, "board game society gathering") == "fine.txt"

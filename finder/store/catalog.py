@@ -175,7 +175,8 @@ class Catalog:
     # --- vectors ----------------------------------------------------------------------
     def pending_texts(self, limit: int) -> list[tuple[bytes, str]]:
         """Up to ``limit`` distinct chunk texts that have no vector yet."""
-        return [(r[0], r[1]) for r in self._db.execute(sql.PENDING_TEXTS, (limit,))]
+        rows = self._db.execute(sql.PENDING_TEXTS, (limit,))
+        return list(dict(rows).items())
 
     def count_pending_texts(self) -> int:
         return int(self._db.execute(sql.COUNT_PENDING_TEXTS).fetchone()[0])

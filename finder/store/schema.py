@@ -131,10 +131,9 @@ INSERT INTO chunks(file_id, ord, page, start, stop, text, text_hash, vector_id)
 SELECT ?, ord, page, start, stop, text, text_hash, vector_id FROM chunks WHERE file_id = ?
 ORDER BY ord
 """
-PENDING_TEXTS = """
-SELECT text_hash, MIN(text) FROM chunks WHERE vector_id IS NULL
-GROUP BY text_hash LIMIT ?
-"""
+# No GROUP BY: sorting every pending row for each batch costs more than dropping the few
+# duplicates of a batch in Python (store_vectors links all chunks sharing a hash).
+PENDING_TEXTS = "SELECT text_hash, text FROM chunks WHERE vector_id IS NULL LIMIT ?"
 COUNT_PENDING_TEXTS = "SELECT COUNT(DISTINCT text_hash) FROM chunks WHERE vector_id IS NULL"
 INSERT_VECTOR = "INSERT OR IGNORE INTO vectors(text_hash, vector) VALUES (?, ?)"
 VECTOR_ID_BY_HASH = "SELECT id FROM vectors WHERE text_hash = ?"
