@@ -86,7 +86,7 @@ class Searcher:
         """
         query = parse_query(raw)
         if not query.text.strip():
-            return []
+            return self._browse(query, limit) if query.filters else []
         w = self.weights
         pool = w.candidates * (10 if query.filters else 1)
         answers: list[tuple[str, float, LegResult]] = []
@@ -162,6 +162,16 @@ class Searcher:
             e.matched_by.add("exact")
             e.exact = max(e.exact, 1)
             e.best_chunk = chunk_id  # show the passage that holds the exact text
+
+    def _browse(self, q: Query, limit: int) -> list[SearchHit]:
+        """Filters alone ("ext:pdf after:2024"): matching files, most recent first."""
+        hits = []
+        for _id, path, ext, mtime_ns in self.catalog.recent_files():
+            if q.filters.accepts(path, ext, mtime_ns):
+                hits.append(SearchHit(path, 0.0, "", None, mtime_ns, ("filter",)))
+                if len(hits) == limit:
+                    break
+        return hits
 
     # --- results ----------------------------------------------------------------------
     def _hits(self, q: Query, ev: dict[int, _FileEvidence], limit: int) -> list[SearchHit]:

@@ -222,3 +222,12 @@ def test_a_hanging_parser_fails_alone(
     reasons = dict(engine.status().failures)
     assert "timed out" in reasons[str(root / "forever.finder-test-hang")]
     assert top(engine, "board game society gathering") == "fine.txt"
+
+
+def test_filters_alone_list_matching_files_newest_first(indexed: Engine, corpus: Path) -> None:
+    """A query made only of filters lists the matching files, most recently modified first."""
+    os.utime(corpus / "pets/kitten.md", (2e9, 2e9))  # 2033: the newest
+    indexed.index()
+    hits = indexed.search("ext:md", 10)
+    assert [Path(h.path).name for h in hits] == ["kitten.md", "bread.md"]
+    assert hits[0].matched_by == ("filter",)

@@ -239,8 +239,11 @@ class Catalog:
 
     def files_named(self, name: str) -> list[int]:
         """Files whose name, or name without extension, equals ``name`` (any case)."""
-        lowered = name.lower()
-        return [r[0] for r in self._db.execute(sql.FILES_NAMED, (lowered, lowered))]
+        return [r[0] for r in self._db.execute(sql.FILES_NAMED, (name.lower(),))]
+
+    def recent_files(self) -> Iterator[tuple[int, str, str, int]]:
+        """(id, path, ext, mtime_ns) of every file, most recently modified first."""
+        yield from self._db.execute(sql.FILES_RECENT)
 
     def chunks_containing(self, fts_query: str, needle: str, limit: int) -> list[tuple[int, int]]:
         """(chunk id, file id) of chunks whose text contains ``needle`` literally."""

@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS files (
     indexed_at   REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS files_by_hash ON files(content_hash);
+CREATE INDEX IF NOT EXISTS files_by_lower_name ON files(lower(name));
 CREATE TABLE IF NOT EXISTS chunks (
     id        INTEGER PRIMARY KEY,
     file_id   INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
@@ -159,7 +160,12 @@ KEYWORD_FILES = """
 SELECT rowid, bm25(files_fts) AS rank FROM files_fts WHERE files_fts MATCH ?
 ORDER BY rank LIMIT ?
 """
-FILES_NAMED = "SELECT id FROM files WHERE lower(name) = ? OR lower(name) LIKE ? || '.%'"
+# "report" names report, report.pdf and report.tar.gz; both arms use files_by_lower_name.
+FILES_NAMED = """
+SELECT id FROM files
+WHERE lower(name) = ?1 OR (lower(name) >= ?1 || '.' AND lower(name) < ?1 || '/')
+"""
+FILES_RECENT = "SELECT id, path, ext, mtime_ns FROM files ORDER BY mtime_ns DESC"
 CHUNKS_BY_VECTORS = "SELECT id, file_id, vector_id FROM chunks WHERE vector_id IN ({marks})"
 CHUNKS_BY_IDS = "SELECT id, file_id, page, start, stop, text FROM chunks WHERE id IN ({marks})"
 CHUNKS_CONTAINING = """
