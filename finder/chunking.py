@@ -89,7 +89,7 @@ class Chunker:
                 if open_start is not None:
                     spans.append((open_start, open_stop))
                     open_start = None
-                spans.extend(self._windows(a, enc.offsets))
+                spans.extend(self._windows(a, enc.offsets, enc.word_ids))
                 continue
             anchor = _is_anchor(text[a:b]) and open_tokens >= self.policy.min_tokens
             if open_start is not None and (open_tokens + n > budget or anchor):
@@ -107,16 +107,27 @@ class Chunker:
             [text[a:b] for a, b in spans], add_special_tokens=False
         )
 
-    def _windows(self, base: int, offsets: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        """Overlapping token windows over one long paragraph, as character spans."""
-        budget = self.policy.max_tokens
+    def _windows(
+        self, base: int, offsets: list[tuple[int, int]], word_ids: list[int | None]
+    ) -> list[tuple[int, int]]:
+        """Overlapping token windows over one long paragraph, as character spans.
+
+        A window starts on the first piece of a word: text cut inside a word would be
+        tokenised into more pieces than it was counted as, and overflow the model.
+        """
+        budget, n = self.policy.max_tokens, len(offsets)
         step = max(1, budget - self.policy.overlap)
         spans = []
-        for first in range(0, len(offsets), step):
-            last = min(first + budget, len(offsets)) - 1
+        first = 0
+        while first < n:
+            last = min(first + budget, n) - 1
             spans.append((base + offsets[first][0], base + offsets[last][1]))
-            if last == len(offsets) - 1:
+            if last == n - 1:
                 break
+            nxt = first + step
+            while nxt < last and word_ids[nxt] is not None and word_ids[nxt] == word_ids[nxt - 1]:
+                nxt += 1
+            first = nxt
         return spans
 
 

@@ -29,9 +29,12 @@ class ProgressBar:
     def update(self, p: Progress) -> None:
         now = time.monotonic()
         phase_changed = p.phase != self._last_phase
-        if p.phase == "done" or (not phase_changed and now - self._last_draw < 0.1):
+        finished = p.done == p.total
+        if p.phase == "done" or (
+            not phase_changed and not finished and now - self._last_draw < 0.1
+        ):
             return
-        if not self._tty and not phase_changed and p.done != p.total and now - self._last_draw < 5:
+        if not self._tty and not phase_changed and not finished and now - self._last_draw < 5:
             return  # logs and CI: a line every few seconds, not a flood
         self._last_draw, self._last_phase = now, p.phase
         line = self.render(p)

@@ -34,7 +34,12 @@ class Filters:
     before_ns: int | None = None
 
     def __bool__(self) -> bool:
-        return bool(self.extensions or self.folders or self.after_ns or self.before_ns)
+        return bool(
+            self.extensions
+            or self.folders
+            or self.after_ns is not None
+            or self.before_ns is not None
+        )
 
     def accepts(self, path: str, ext: str, mtime_ns: int) -> bool:
         if self.extensions and ext.lower() not in self.extensions:

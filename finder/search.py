@@ -129,9 +129,12 @@ class Searcher:
         evidence: dict[int, _FileEvidence] = {}
         for leg, weight, result in answers:
             top = max((s for _, _, s in result), default=0.0)
+            low = min((s for _, _, s in result), default=0.0)
             for rank, (file_id, chunk_id, raw) in enumerate(result):
                 if w.mode == "rrf":
                     contribution = weight / (w.rrf_k + rank)
+                elif w.mode == "minmax":
+                    contribution = weight * (raw - low) / (top - low) if top > low else weight
                 else:
                     contribution = weight * raw / top if top > 0 else 0.0
                 e = evidence.setdefault(file_id, _FileEvidence())

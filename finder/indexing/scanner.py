@@ -23,6 +23,9 @@ import pathspec
 
 SKIPPED_DIR_NAMES = frozenset(
     {
+        ".git",
+        ".hg",
+        ".svn",
         "node_modules",
         "__pycache__",
         "site-packages",
@@ -76,9 +79,9 @@ def scan(roots: Sequence[str], rules: ScanRules) -> Iterator[DiskFile]:
     """Every indexable file under ``roots`` (each root once, nested roots included once)."""
     never = {os.path.normpath(p) for p in rules.never_enter}
     seen_roots: set[str] = set()
-    for root in roots:
-        root = os.path.normpath(root)
-        if root in seen_roots or any(_is_within(root, r) for r in seen_roots):
+    # Sorted, a folder comes before the folders inside it, which are then skipped.
+    for root in sorted({os.path.normpath(r) for r in roots}):
+        if any(_is_within(root, r) for r in seen_roots):
             continue
         seen_roots.add(root)
         yield from _walk(root, rules, never)
@@ -138,10 +141,13 @@ def _excluded(
     for glob in rules.exclude_globs:
         if fnmatch.fnmatch(name, glob) or fnmatch.fnmatch(path, glob):
             return True
-    for base, spec in ignores:
+    # The deepest .gitignore that has an opinion wins, so "!keep.log" in a subfolder
+    # re-includes what "*.log" at the top excluded, as git does.
+    for base, spec in reversed(ignores):
         rel = os.path.relpath(path, base).replace(os.sep, "/")
-        if spec.match_file(rel + "/" if is_dir else rel):
-            return True
+        verdict = spec.check_file(rel + "/" if is_dir else rel).include
+        if verdict is not None:
+            return verdict
     return False
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import struct
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -67,7 +68,15 @@ class VectorIndex:
         """
         with self._lock:
             loaded = False
-            if self.path.exists():
+            stored_dim = _stored_dimension(self.path)
+            if stored_dim is not None and stored_dim != self.dimension:
+                log.warning(
+                    "rebuilding the vector index: %s holds %d-d vectors, not %d-d",
+                    self.path,
+                    stored_dim,
+                    self.dimension,
+                )
+            elif stored_dim is not None:
                 try:
                     index = hnswlib.Index(space="ip", dim=self.dimension)
                     index.load_index(str(self.path), allow_replace_deleted=True)
@@ -85,7 +94,12 @@ class VectorIndex:
     def sync(
         self, live_ids: np.ndarray, load_vectors: VectorLoader, *, have_labels: bool = True
     ) -> None:
-        """Make the index hold exactly ``live_ids``: add the missing, delete the dead."""
+        """Make the index hold exactly ``live_ids``: add the missing, delete the dead.
+
+        Relies on the catalog never reusing a vector id (AUTOINCREMENT): a label deleted
+        here is dead for good, so a label present in the file is taken as live without
+        asking hnswlib, which would cost a call per label at every open.
+        """
         with self._lock:
             labels = (
                 np.asarray(self._index.get_ids_list(), dtype=np.int64)
@@ -120,7 +134,7 @@ class VectorIndex:
 
     # --- changes ----------------------------------------------------------------------
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
-        """Add (or replace) vectors; grows the index as needed."""
+        """Add vectors under new labels (catalog ids are never reused); grows as needed."""
         with self._lock:
             self._add_locked(ids, vectors)
             self._live += len(ids)
@@ -194,3 +208,21 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _stored_dimension(path: Path) -> int | None:
+    """The vector dimension recorded in an hnswlib file's header, or None if unreadable.
+
+    hnswlib does not check it on load; a file from another model would be read with the
+    wrong stride. Header: offsetLevel0, max_elements, cur_count, size_data_per_element,
+    label_offset, offset_data (size_t each); vectors are float32.
+    """
+    try:
+        with open(path, "rb") as f:
+            header = f.read(48)
+    except OSError:
+        return None
+    if len(header) < 48:
+        return None
+    _, _, _, _, label_offset, offset_data = struct.unpack("<6Q", header)
+    return (label_offset - offset_data) // 4 if label_offset > offset_data else None

