@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from finder.domain import SearchHit
+from finder.embed import resolve_model_path
 from finder.engine import Engine
 from finder.progress import ProgressBar
 from finder.query import QueryError
@@ -85,6 +86,7 @@ def _index(args: argparse.Namespace) -> int:
         settings = engine.settings
         changes: dict[str, Any] = {}
         if args.model:
+            resolve_model_path(args.model)  # refuse an unavailable model before saving it
             changes["model"] = args.model
         if args.exclude:
             changes["exclude_globs"] = tuple(

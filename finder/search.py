@@ -6,9 +6,9 @@ Evidence comes from three legs, each a ranked list:
 - **keyword**: BM25 over chunk text (FTS5, Porter-stemmed);
 - **name**: BM25 over file names.
 
-Chunk-level legs are fused by weighted reciprocal rank (robust to the two legs' very
-different score scales), chunks are grouped by file (a file ranks by its best chunk,
-plus its name evidence), and then exact evidence is put in front: a file whose name is
+Each leg is reduced to one entry per file (its best chunk), scores are min-max
+normalised within the leg (BM25 and cosine live on unrelated scales) and summed with
+weights, and then exact evidence is put in front: a file whose name is
 the query, or which contains every quoted phrase or identifier-like token literally,
 ranks above any file that matched only by meaning. Meaning must never drown an exact
 match.
@@ -36,18 +36,17 @@ QueryEmbedder = Callable[[str], np.ndarray]
 
 @dataclass(frozen=True, slots=True)
 class FusionWeights:
-    """How the legs are combined. Tuned on benchmark collections (see README).
+    """How the legs are combined: each adds ``weight * min-max normalised score``.
 
-    ``mode`` "rrf": each leg adds ``weight / (rrf_k + rank)`` of the file's best rank.
-    ``mode`` "convex": each leg adds ``weight * score / best score in that leg``.
+    Measured (nDCG@10, see README) on SciFact, MEDLINE and CISI: min-max score fusion
+    beat reciprocal-rank fusion (SciFact 0.715 vs 0.697) and plain max-scaling, and
+    meaning weighted 1.5 was the best single setting across the three (tuned on them).
     """
 
-    meaning: float = 1.0
+    meaning: float = 1.5
     keyword: float = 1.0
     name: float = 1.0
-    mode: str = "rrf"
-    rrf_k: float = 60.0
-    candidates: int = 100  # chunks per leg, before grouping by file
+    candidates: int = 300  # chunks per leg, before grouping by file
 
 
 @dataclass(slots=True)
@@ -125,18 +124,13 @@ class Searcher:
         return [(f, None, s) for f, s in self.catalog.keyword_files(fts, k)]
 
     def _fuse(self, answers: list[tuple[str, float, LegResult]]) -> dict[int, _FileEvidence]:
-        w = self.weights
         evidence: dict[int, _FileEvidence] = {}
         for leg, weight, result in answers:
             top = max((s for _, _, s in result), default=0.0)
             low = min((s for _, _, s in result), default=0.0)
-            for rank, (file_id, chunk_id, raw) in enumerate(result):
-                if w.mode == "rrf":
-                    contribution = weight / (w.rrf_k + rank)
-                elif w.mode == "minmax":
-                    contribution = weight * (raw - low) / (top - low) if top > low else weight
-                else:
-                    contribution = weight * raw / top if top > 0 else 0.0
+            for file_id, chunk_id, raw in result:
+                # Min-max per leg: BM25 and cosine live on unrelated scales.
+                contribution = weight * (raw - low) / (top - low) if top > low else weight
                 e = evidence.setdefault(file_id, _FileEvidence())
                 e.score += contribution
                 e.matched_by.add(leg)

@@ -243,6 +243,8 @@ class Indexer:
                 if r.keep_chunks and r.previous is not None:
                     self.catalog.rename_file(r.previous.id, path, r.disk.mtime_ns)
                     continue
+                if r.copy_from is not None and self.catalog.content_hash(r.copy_from) != r.digest:
+                    continue  # the twin changed meanwhile: leave this file for the next run
                 self.catalog.put_file(
                     path,
                     size=r.disk.size,

@@ -153,6 +153,10 @@ class Catalog:
         found = row.fetchone()
         return None if found is None else int(found[0])
 
+    def content_hash(self, file_id: int) -> str | None:
+        row = self._db.execute(sql.FILE_CONTENT_HASH, (file_id,)).fetchone()
+        return None if row is None else row[0]
+
     def rename_file(self, file_id: int, new_path: str, mtime_ns: int) -> None:
         """Point a file row (and so its chunks and vectors) at a new path."""
         pure = PurePath(new_path)
