@@ -41,6 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="sentence-transformers model name or local path")
     p.add_argument("--exclude", action="append", default=[], help="glob to skip (repeatable)")
     p.add_argument("--threads", type=int, help="CPU threads for parsing and embedding")
+    p.add_argument("--max-file-mb", type=int, help="larger files are indexed by name only")
+    p.add_argument(
+        "--hidden",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also index hidden files and folders (saved for later runs)",
+    )
 
     p = sub.add_parser("search", help="rank files by meaning and keywords")
     p.add_argument("query", help="the query, or - to read one query per line from stdin")
@@ -94,6 +101,10 @@ def _index(args: argparse.Namespace) -> int:
             )
         if args.threads:
             changes["threads"] = args.threads
+        if args.max_file_mb:
+            changes["max_file_mb"] = args.max_file_mb
+        if args.hidden is not None:
+            changes["include_hidden"] = args.hidden
         if changes:
             engine.update_settings(replace(settings, **changes))
         if not engine.roots():

@@ -231,3 +231,21 @@ def test_filters_alone_list_matching_files_newest_first(indexed: Engine, corpus:
     hits = indexed.search("ext:md", 10)
     assert [Path(h.path).name for h in hits] == ["kitten.md", "bread.md"]
     assert hits[0].matched_by == ("filter",)
+
+
+def test_raising_the_size_limit_reads_files_that_were_name_only(
+    open_engine: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """A file over the size limit is findable by name; raise the limit and its text is read."""
+    root = tmp_path / "big"
+    write(root / "manual.txt", "Calibrating the spectrometer. " * 40_000)  # ~1.2 MB
+    engine = open_engine()
+    engine.update_settings(replace(engine.settings, max_file_mb=1))
+    engine.add_roots([root])
+    engine.index()
+    assert engine.status().files_name_only == 1
+    assert engine.search("spectrometer calibration", 5) == []
+    engine.update_settings(replace(engine.settings, max_file_mb=10))
+    report = engine.index()
+    assert report.updated == 1 and engine.status().files_name_only == 0
+    assert "keyword" in engine.search("spectrometer calibration", 1)[0].matched_by

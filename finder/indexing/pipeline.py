@@ -115,12 +115,24 @@ class Indexer:
             state = known.get(key)
             if state is None:
                 plan.new.append(disk)
-            elif state.size != disk.size or state.mtime_ns != disk.mtime_ns:
+            elif (
+                state.size != disk.size
+                or state.mtime_ns != disk.mtime_ns
+                or self._now_readable(state, disk)
+            ):
                 plan.changed.append((disk, state))
             else:
                 plan.unchanged += 1
         plan.vanished = [state for path, state in known.items() if path not in seen]
         return plan
+
+    def _now_readable(self, state: FileState, disk: DiskFile) -> bool:
+        """A name-only file that the current settings would read (size limit raised)."""
+        return (
+            state.status is FileStatus.NAME_ONLY
+            and disk.size <= self.limits.max_file_bytes
+            and extractor_for(Path(disk.path)) is not None
+        )
 
     # --- phase 1: text ----------------------------------------------------------------
     def apply(self, plan: ScanPlan, report: ProgressCallback) -> dict[str, int]:
