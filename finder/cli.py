@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict, replace
@@ -179,7 +180,10 @@ def _status(args: argparse.Namespace) -> int:
         return 0
     print(f"data dir:   {st.data_dir}")
     print(f"model:      {st.model}")
-    print("roots:      " + ("\n            ".join(st.roots) if st.roots else "(none)"))
+    roots = [
+        r if os.path.isdir(r) else f"{r} (not available now: its files are kept)" for r in st.roots
+    ]
+    print("roots:      " + ("\n            ".join(roots) if roots else "(none)"))
     print(
         f"files:      {st.files_indexed} indexed, {st.files_pending} pending meaning, "
         f"{st.files_failed} failed, {st.files_name_only} by name only"

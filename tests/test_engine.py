@@ -249,3 +249,11 @@ def test_raising_the_size_limit_reads_files_that_were_name_only(
     report = engine.index()
     assert report.updated == 1 and engine.status().files_name_only == 0
     assert "keyword" in engine.search("spectrometer calibration", 1)[0].matched_by
+
+
+def test_an_unavailable_folder_keeps_its_files(indexed: Engine, corpus: Path) -> None:
+    """A root that is missing at scan time (unplugged drive) is not taken as all deleted."""
+    corpus.rename(corpus.with_name("unplugged"))
+    report = indexed.index()
+    assert report.removed == 0
+    assert top(indexed, "looking after a young feline pet") == "kitten.md"

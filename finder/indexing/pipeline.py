@@ -56,6 +56,7 @@ class ScanPlan:
     changed: list[tuple[DiskFile, FileState]] = field(default_factory=list)
     vanished: list[FileState] = field(default_factory=list)
     unchanged: int = 0
+    unavailable: list[str] = field(default_factory=list)  # roots not on disk right now
 
 
 class Indexer:
@@ -103,11 +104,20 @@ class Indexer:
         )
 
     def plan(self, roots: Iterable[str]) -> ScanPlan:
-        """Compare the disk under ``roots`` with the catalog (stat only, no reading)."""
+        """Compare the disk under ``roots`` with the catalog (stat only, no reading).
+
+        A root that is not there right now (an unplugged drive, an unmounted share) is
+        left alone: its files stay in the index rather than being taken as deleted.
+        """
         known = self.catalog.file_states()
         plan = ScanPlan()
         seen: set[str] = set()
-        for disk in scan(list(roots), self.rules):
+        roots = list(roots)
+        absent = [r for r in roots if not os.path.isdir(r)]
+        for root in absent:
+            log.warning("folder %s is not available: keeping its files as they were", root)
+        plan.unavailable = absent
+        for disk in scan([r for r in roots if r not in absent], self.rules):
             key = catalog_path(disk.path)
             if key in seen:
                 continue
@@ -123,7 +133,12 @@ class Indexer:
                 plan.changed.append((disk, state))
             else:
                 plan.unchanged += 1
-        plan.vanished = [state for path, state in known.items() if path not in seen]
+        kept = tuple(r.rstrip(os.sep) + os.sep for r in absent)
+        plan.vanished = [
+            state
+            for path, state in known.items()
+            if path not in seen and not (kept and path.startswith(kept))
+        ]
         return plan
 
     def _now_readable(self, state: FileState, disk: DiskFile) -> bool:
