@@ -47,6 +47,10 @@ class FusionWeights:
     keyword: float = 1.0
     name: float = 1.0
     candidates: int = 300  # chunks per leg, before grouping by file
+    # A meaning-only match must be this similar, absolutely and relative to the best one:
+    # without a floor, every query "finds" every file, the unrelated ones last.
+    min_similarity: float = 0.1
+    similarity_window: float = 0.4
 
 
 @dataclass(slots=True)
@@ -109,7 +113,11 @@ class Searcher:
         rows = self.catalog.chunks_by_vectors(labels.tolist())
         # Identical texts share a vector: every chunk using it gets its similarity.
         rows.sort(key=lambda r: -sim_by_vector[r[2]])
-        return _best_per_file((f, c, sim_by_vector[v]) for c, f, v in rows)
+        best = float(sims.max()) if len(sims) else 0.0
+        floor = max(self.weights.min_similarity, best - self.weights.similarity_window)
+        return _best_per_file(
+            (f, c, sim_by_vector[v]) for c, f, v in rows if sim_by_vector[v] >= floor
+        )
 
     def _keyword(self, q: Query, k: int) -> LegResult:
         fts = fts_query(q)
