@@ -12,6 +12,7 @@ The GUI and the watcher service wrap it in their own writer thread.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from finder.extract import ExtractLimits
 from finder.indexing.pipeline import Indexer, ProgressCallback
 from finder.indexing.scanner import ScanRules
 from finder.paths import DataPaths, default_cache_dir, default_data_dir
-from finder.search import Searcher
+from finder.search import FusionWeights, Searcher
 from finder.settings import IndexSettings
 from finder.store.catalog import Catalog
 from finder.store.lock import WriterLock
@@ -211,7 +212,9 @@ class Engine:
         _, matrix = self.catalog.vectors_by_ids(ids, vectors.dimension)
         centre = matrix.mean(axis=0)
         centre /= max(float(np.linalg.norm(centre)), 1e-12)
-        searcher = Searcher(self.catalog, vectors, lambda _q: centre)
+        # The file itself is the best match: judge the others by the absolute floor only.
+        weights = replace(FusionWeights(), similarity_window=2.0)
+        searcher = Searcher(self.catalog, vectors, lambda _q: centre, weights)
         hits = searcher.search("similar", limit + 1, legs="meaning")
         return [h for h in hits if h.path != target][:limit]
 
