@@ -12,8 +12,8 @@ The GUI and the watcher service wrap it in their own writer thread.
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
