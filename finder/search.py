@@ -195,7 +195,8 @@ class Searcher:
         chunks = self.catalog.chunks_by_ids(
             [c for fid in chosen if (c := ev[fid].best_chunk) is not None]
         )
-        terms = [*q.phrases, *q.words]
+        words = [w for w in q.words if w.lower() not in STOPWORDS] or q.words
+        terms = [*q.phrases, *words]
         hits = []
         for fid in chosen:
             e = ev[fid]
