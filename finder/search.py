@@ -47,6 +47,7 @@ class FusionWeights:
     keyword: float = 1.0
     name: float = 1.0
     candidates: int = 300  # chunks per leg, before grouping by file
+    keyword_postings: int = 20_000  # matching chunks the keyword leg may score
     # A meaning-only match must be this similar, absolutely and relative to the best one:
     # without a floor, every query "finds" every file, the unrelated ones last.
     min_similarity: float = 0.1
@@ -120,16 +121,35 @@ class Searcher:
         )
 
     def _keyword(self, q: Query, k: int) -> LegResult:
-        fts = fts_query(q)
-        if not fts:
+        terms = self._affordable(fts_terms(q))
+        if not terms:
             return []
-        return _best_per_file((f, c, s) for c, f, s in self.catalog.keyword_chunks(fts, k))
+        rows = self.catalog.keyword_chunks(" OR ".join(terms), k)
+        return _best_per_file((f, c, s) for c, f, s in rows)
+
+    def _affordable(self, terms: list[str]) -> list[str]:
+        """The rarest terms whose postings fit the budget (at least one term, phrases kept).
+
+        FTS5 scores every chunk that matches any OR-ed term, so a query holding a word
+        found in half of 100k chunks costs ~100 ms. Such words weigh little in BM25
+        (low IDF), so past the budget the most common are left out of the keyword leg.
+        """
+        budget = self.weights.keyword_postings
+        counts = sorted((self.catalog.count_matches(t), t) for t in terms)
+        kept: list[str] = []
+        spent = 0
+        for count, term in counts:
+            if kept and spent + count > budget and " " not in term.strip('"'):
+                continue
+            kept.append(term)
+            spent += count
+        return [t for t in terms if t in kept]
 
     def _names(self, q: Query, k: int) -> LegResult:
-        fts = fts_query(q)
-        if not fts:
+        terms = fts_terms(q)
+        if not terms:
             return []
-        return [(f, None, s) for f, s in self.catalog.keyword_files(fts, k)]
+        return [(f, None, s) for f, s in self.catalog.keyword_files(" OR ".join(terms), k)]
 
     def _fuse(self, answers: list[tuple[str, float, LegResult]]) -> dict[int, _FileEvidence]:
         evidence: dict[int, _FileEvidence] = {}
@@ -180,18 +200,21 @@ class Searcher:
 
     # --- results ----------------------------------------------------------------------
     def _hits(self, q: Query, ev: dict[int, _FileEvidence], limit: int) -> list[SearchHit]:
-        files = self.catalog.files_by_ids(ev.keys())
-        ranked = sorted(
-            (fid for fid in ev if fid in files),
-            key=lambda fid: (-ev[fid].exact, -ev[fid].score, files[fid][1]),
-        )
-        chosen = []
-        for fid in ranked:
-            _id, path, _name, ext, _size, mtime_ns, _status = files[fid]
-            if q.filters.accepts(path, ext, mtime_ns):
-                chosen.append(fid)
-                if len(chosen) == limit:
-                    break
+        ranked = sorted(ev, key=lambda fid: (-ev[fid].exact, -ev[fid].score, fid))
+        # Fetch file rows page by page: usually the first page fills the answer.
+        chosen: list[int] = []
+        files: dict[int, tuple] = {}
+        for start in range(0, len(ranked), 4 * limit):
+            page = self.catalog.files_by_ids(ranked[start : start + 4 * limit])
+            files.update(page)
+            for fid in ranked[start : start + 4 * limit]:
+                row = page.get(fid)
+                if row is not None and q.filters.accepts(row[1], row[3], row[5]):
+                    chosen.append(fid)
+                    if len(chosen) == limit:
+                        break
+            if len(chosen) == limit:
+                break
         chunks = self.catalog.chunks_by_ids(
             [c for fid in chosen if (c := ev[fid].best_chunk) is not None]
         )
@@ -229,12 +252,15 @@ def _best_per_file(rows: Iterable[tuple[int, int, float]]) -> LegResult:
     return out
 
 
-def fts_query(q: Query) -> str:
-    """An FTS5 expression: any word may match (OR), BM25 ranks by how many and how rare."""
+def fts_terms(q: Query) -> list[str]:
+    """FTS5 terms for a query, to be OR-ed: BM25 ranks by how many match and how rare.
+
+    Quoted phrases stay phrases; stop words are dropped unless nothing else is left.
+    """
     words = list(dict.fromkeys(w.lower() for w in q.words if len(w) > 1))
     content = [w for w in words if w not in STOPWORDS] or words
     parts = [_phrase(p) for p in q.phrases] + [f'"{w}"' for w in content]
-    return " OR ".join(p for p in parts if p)
+    return [p for p in dict.fromkeys(parts) if p]
 
 
 def _phrase(text: str) -> str:

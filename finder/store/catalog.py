@@ -169,7 +169,7 @@ class Catalog:
         self._db.execute(sql.DELETE_FILE_CHUNKS, (file_id,))
         self._db.execute(sql.DELETE_FILE, (file_id,))
 
-    def files_by_ids(self, ids: Iterable[int]) -> dict[int, sqlite3.Row | tuple]:
+    def files_by_ids(self, ids: Iterable[int]) -> dict[int, tuple]:
         ids = list(ids)
         if not ids:
             return {}
@@ -235,6 +235,10 @@ class Catalog:
         """(chunk id, file id, bm25) best first; bm25 is negated so higher is better."""
         rows = self._db.execute(sql.KEYWORD_CHUNKS, (fts_query, limit))
         return [(r[0], r[1], -float(r[2])) for r in rows]
+
+    def count_matches(self, fts_term: str) -> int:
+        """How many chunks match one FTS5 term (cheap: no scoring)."""
+        return int(self._db.execute(sql.COUNT_MATCHES, (fts_term,)).fetchone()[0])
 
     def keyword_files(self, fts_query: str, limit: int) -> list[tuple[int, float]]:
         """(file id, bm25 over file names) best first, higher is better."""

@@ -151,12 +151,15 @@ UNLINK_ALL_CHUNKS = "UPDATE chunks SET vector_id = NULL"
 FILE_VECTOR_IDS = "SELECT vector_id FROM chunks WHERE file_id = ? AND vector_id IS NOT NULL"
 
 # --- search ---------------------------------------------------------------------------
+# Rank inside FTS5 first, join the few winners after: joining every match costs 2x.
 KEYWORD_CHUNKS = """
-SELECT c.id, c.file_id, bm25(chunks_fts) AS rank
-FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
-WHERE chunks_fts MATCH ?
-ORDER BY rank LIMIT ?
+SELECT c.id, c.file_id, m.rank FROM (
+    SELECT rowid AS id, bm25(chunks_fts) AS rank FROM chunks_fts
+    WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?
+) AS m JOIN chunks c ON c.id = m.id
+ORDER BY m.rank
 """
+COUNT_MATCHES = "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?"
 KEYWORD_FILES = """
 SELECT rowid, bm25(files_fts) AS rank FROM files_fts WHERE files_fts MATCH ?
 ORDER BY rank LIMIT ?
