@@ -47,7 +47,7 @@ class FusionWeights:
     keyword: float = 1.0
     name: float = 1.0
     candidates: int = 300  # chunks per leg, before grouping by file
-    keyword_postings: int = 20_000  # matching chunks the keyword leg may score
+    keyword_postings: int = 10_000  # matching chunks the keyword leg may score
     # A meaning-only match must be this similar, absolutely and relative to the best one:
     # without a floor, every query "finds" every file, the unrelated ones last.
     min_similarity: float = 0.1

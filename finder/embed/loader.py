@@ -13,14 +13,26 @@ import logging
 import re
 from pathlib import Path
 
-from finder.embed.base import Embedder
+from finder.embed.base import Embedder, resolve_model_path
 
 log = logging.getLogger(__name__)
 
 
 def export_dir_for(model_cache: Path, model_name: str) -> Path:
-    """Where the ONNX export of ``model_name`` lives inside the data dir's model cache."""
-    return model_cache / re.sub(r"[^A-Za-z0-9_.-]+", "_", model_name).strip("_")
+    """Where the ONNX export of ``model_name`` lives in the shared model cache.
+
+    The folder name carries the model files' fingerprint, so two installations (two
+    virtualenvs) sharing one cache keep one export each instead of invalidating each
+    other's at every run.
+    """
+    from finder.embed.onnx_export import source_fingerprint
+
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", model_name).strip("_")
+    try:
+        fingerprint = source_fingerprint(resolve_model_path(model_name))[:12]
+    except LookupError:
+        fingerprint = "unavailable"
+    return model_cache / f"{slug}-{fingerprint}"
 
 
 def load_index_embedder(model_name: str, threads: int | None = None) -> Embedder:
