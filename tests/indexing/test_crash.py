@@ -73,6 +73,11 @@ def test_kill_then_restart_equals_clean_build(
     make_corpus(root, 240)
     crashed, clean = tmp_path / "crashed", tmp_path / "clean"
     kill_during(phase, crashed, root)
+    if phase == "embedding chunks":
+        # Phase one committed: every file is findable by keyword before its meaning is.
+        with Engine.open_reader(crashed) as reader:
+            assert reader.status().files_pending > 0
+            assert len(reader.search("orchestra", 100, legs="keyword")) == 240 // len(TOPICS)
 
     resumed = open_engine(crashed)  # opens the killed index: it must open
     resumed.index()
