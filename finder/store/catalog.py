@@ -96,11 +96,6 @@ class Catalog:
             for row in self._db.execute(sql.FILE_STATES)
         }
 
-    def file_ids_under(self, folder: str) -> list[int]:
-        prefix = folder.rstrip("/\\") + "/"
-        rows = self._db.execute(sql.FILE_IDS_UNDER, (folder, len(prefix), prefix))
-        return [r[0] for r in rows]
-
     def file_id(self, path: str) -> int | None:
         row = self._db.execute(sql.FILE_BY_PATH, (path,)).fetchone()
         return None if row is None else int(row[0])

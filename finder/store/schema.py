@@ -103,7 +103,6 @@ REMOVE_ROOT = "DELETE FROM roots WHERE path = ?"
 FILE_STATES = "SELECT id, path, size, mtime_ns, content_hash, status FROM files"
 FILE_BY_PATH = "SELECT id FROM files WHERE path = ?"
 FILE_CONTENT_HASH = "SELECT content_hash FROM files WHERE id = ?"
-FILE_IDS_UNDER = "SELECT id FROM files WHERE path = ? OR substr(path, 1, ?) = ?"
 INSERT_FILE = """
 INSERT INTO files(path, name, ext, size, mtime_ns, content_hash, status, error, indexed_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -190,10 +190,6 @@ class VectorIndex:
                     k //= 2
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
 
-    def get(self, ids: list[int]) -> np.ndarray:
-        with self._lock:
-            return np.asarray(self._index.get_items(ids), dtype=np.float32)
-
     def file_bytes(self) -> int:
         return self.path.stat().st_size if self.path.exists() else 0
 

@@ -225,9 +225,3 @@ def test_clear_empties_the_index(index: VectorIndex, table: dict) -> None:
     index.clear()
     assert len(index) == 0
     assert labels_of(index, table[1]) == []
-
-
-def test_get_returns_the_stored_vectors(index: VectorIndex, table: dict) -> None:
-    """get() returns the vectors stored under the given labels."""
-    got = index.get([4, 9])
-    np.testing.assert_allclose(got, np.stack([table[4], table[9]]), atol=1e-6)
