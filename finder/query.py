@@ -67,7 +67,8 @@ class Query:
     @property
     def identifiers(self) -> list[str]:
         """Tokens that look like codes or identifiers: they must match literally."""
-        return [t for t in self.text.split() if _IDENTIFIER.match(t.strip(",;:()[]{}'"))]
+        tokens = (t.strip(",;:()[]{}'.!?") for t in self.text.split())
+        return [t for t in tokens if _IDENTIFIER.match(t)]
 
 
 def parse_query(raw: str) -> Query:

@@ -175,12 +175,15 @@ class Searcher:
         needles = [*q.phrases, *q.identifiers]
         if not needles:
             return
+        # Only files some leg found are checked: a rare identifier or a phrase is always in
+        # the keyword leg, and checking every chunk of a million would cost 100 ms.
+        candidates = list(ev)
         holders: dict[int, int] | None = None
         for needle in needles:
             fts = _phrase(needle)
             if not fts:
                 continue
-            found = {f: c for c, f in self.catalog.chunks_containing(fts, needle, 1000)}
+            found = {f: c for c, f in self.catalog.chunks_containing(fts, needle, candidates)}
             holders = found if holders is None else {f: holders[f] for f in found if f in holders}
         for file_id, chunk_id in (holders or {}).items():
             e = ev.setdefault(file_id, _FileEvidence())

@@ -248,9 +248,14 @@ class Catalog:
         """(id, path, ext, mtime_ns) of every file, most recently modified first."""
         yield from self._db.execute(sql.FILES_RECENT)
 
-    def chunks_containing(self, fts_query: str, needle: str, limit: int) -> list[tuple[int, int]]:
-        """(chunk id, file id) of chunks whose text contains ``needle`` literally."""
-        rows = self._db.execute(sql.CHUNKS_CONTAINING, (fts_query, needle.lower(), limit))
+    def chunks_containing(
+        self, fts_query: str, needle: str, file_ids: Sequence[int]
+    ) -> list[tuple[int, int]]:
+        """(chunk id, file id) of the chunks of ``file_ids`` that contain ``needle`` literally."""
+        if not file_ids:
+            return []
+        query = sql.CHUNKS_CONTAINING.format(marks=sql.marks(len(file_ids)))
+        rows = self._db.execute(query, (fts_query, *file_ids, needle.lower()))
         return [(r[0], r[1]) for r in rows]
 
     def chunks_by_vectors(self, vector_ids: Sequence[int]) -> list[tuple[int, int, int]]:

@@ -173,8 +173,7 @@ CHUNKS_BY_VECTORS = "SELECT id, file_id, vector_id FROM chunks WHERE vector_id I
 CHUNKS_BY_IDS = "SELECT id, file_id, page, start, stop, text FROM chunks WHERE id IN ({marks})"
 CHUNKS_CONTAINING = """
 SELECT c.id, c.file_id FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
-WHERE chunks_fts MATCH ? AND instr(lower(c.text), ?) > 0
-LIMIT ?
+WHERE chunks_fts MATCH ? AND c.file_id IN ({marks}) AND instr(lower(c.text), ?) > 0
 """
 
 # --- status ---------------------------------------------------------------------------
