@@ -157,8 +157,9 @@ def test_plain_words_are_not_identifiers(text: str) -> None:
 
 
 def test_identifier_surrounding_punctuation_is_ignored() -> None:
-    """(XJ-9000), is still recognised: brackets and commas around it do not matter."""
-    assert parse_query("model (XJ-9000), spec").identifiers == ["(XJ-9000),"]
+    """(XJ-9000), is recognised as XJ-9000: surrounding brackets and punctuation are dropped."""
+    assert parse_query("model (XJ-9000), spec").identifiers == ["XJ-9000"]
+    assert parse_query("does pre-miRNA. bind").identifiers == ["pre-miRNA"]
 
 
 def test_empty_filters_accept_everything() -> None:

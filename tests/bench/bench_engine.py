@@ -1251,7 +1251,7 @@ def scale_notes(b: Bench) -> None:
         f"and each chunk draws {TOPIC_SHARE:.0%} of its words from that abstract, the rest "
         "from SciFact's overall word frequencies (Zipf-like). Without the topic share an "
         "OR-query of a SciFact query's words matched a median 62% of chunks (vs 25% on real "
-        "SciFact chunks of 100+ words), doubling the keyword leg's cost. Inserted with "
+        "SciFact chunks of 100+ words), overstating the keyword leg's work. Inserted with "
         "Catalog.put_file (FTS triggers included). Vectors are NOT model "
         f"outputs: each blends one of {b.report.raw.get('real_vectors', 0):,} real SciFact "
         f"chunk embeddings with a random unit vector (cosine to the real one uniform in "
