@@ -1,0 +1,1 @@
+"""Parts of the engine benchmark (``tests/bench/bench_engine.py``)."""
