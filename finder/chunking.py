@@ -86,10 +86,15 @@ class Chunker:
         for (a, b), enc in zip(paragraphs, encodings, strict=True):
             n = len(enc.ids)
             if n > budget:
-                if open_start is not None:
+                lead = None
+                if open_start is not None and open_tokens < self.policy.min_tokens:
+                    # A heading or title before a long paragraph rides in its first window
+                    # instead of becoming a chunk of its own with little meaning.
+                    lead = (open_start, open_tokens)
+                elif open_start is not None:
                     spans.append((open_start, open_stop))
-                    open_start = None
-                spans.extend(self._windows(a, enc.offsets, enc.word_ids))
+                open_start = None
+                spans.extend(self._windows(a, enc.offsets, enc.word_ids, lead))
                 continue
             anchor = _is_anchor(text[a:b]) and open_tokens >= self.policy.min_tokens
             if open_start is not None and (open_tokens + n > budget or anchor):
@@ -108,23 +113,31 @@ class Chunker:
         )
 
     def _windows(
-        self, base: int, offsets: list[tuple[int, int]], word_ids: list[int | None]
+        self,
+        base: int,
+        offsets: list[tuple[int, int]],
+        word_ids: list[int | None],
+        lead: tuple[int, int] | None = None,
     ) -> list[tuple[int, int]]:
         """Overlapping token windows over one long paragraph, as character spans.
 
         A window starts on the first piece of a word: text cut inside a word would be
         tokenised into more pieces than it was counted as, and overflow the model.
+        ``lead`` (start offset, tokens) is short text before the paragraph that the
+        first window also holds, at the cost of as many of the paragraph's tokens.
         """
         budget, n = self.policy.max_tokens, len(offsets)
         step = max(1, budget - self.policy.overlap)
         spans = []
         first = 0
         while first < n:
-            last = min(first + budget, n) - 1
-            spans.append((base + offsets[first][0], base + offsets[last][1]))
+            room = budget - (lead[1] if lead and first == 0 else 0)
+            last = min(first + room, n) - 1
+            start = lead[0] if lead and first == 0 else base + offsets[first][0]
+            spans.append((start, base + offsets[last][1]))
             if last == n - 1:
                 break
-            nxt = first + step
+            nxt = first + (room - self.policy.overlap if first == 0 else step)
             while nxt < last and word_ids[nxt] is not None and word_ids[nxt] == word_ids[nxt - 1]:
                 nxt += 1
             first = nxt

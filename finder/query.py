@@ -16,8 +16,11 @@ from datetime import datetime
 
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"\w+", re.UNICODE)
-# An identifier: letters and digits mixed, or joined by _ - . (XJ-9000, parse_v2, foo.bar).
-_IDENTIFIER = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[\w.\-]{3,}$|^\w+[_\-.]\w[\w.\-]*$")
+# An identifier: letters mixed with digits (XJ-9000, B12, parse_v2), snake_case, camelCase
+# or dotted (foo.bar). Plain hyphenated words (x-ray, drug-induced) are ordinary words.
+_IDENTIFIER = re.compile(
+    r"^(?=.*\d)(?=.*[A-Za-z])[\w.\-]{2,}$|^\w+_\w+$|^[a-z]+[A-Z]\w*$|^\w+(\.\w+)+$"
+)
 
 
 class QueryError(ValueError):

@@ -159,7 +159,8 @@ def test_plain_words_are_not_identifiers(text: str) -> None:
 def test_identifier_surrounding_punctuation_is_ignored() -> None:
     """(XJ-9000), is recognised as XJ-9000: surrounding brackets and punctuation are dropped."""
     assert parse_query("model (XJ-9000), spec").identifiers == ["XJ-9000"]
-    assert parse_query("does pre-miRNA. bind").identifiers == ["pre-miRNA"]
+    assert parse_query("does ADAR1. bind").identifiers == ["ADAR1"]
+    assert parse_query("drug-induced x-ray damage").identifiers == []
 
 
 def test_empty_filters_accept_everything() -> None:
