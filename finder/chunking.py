@@ -87,7 +87,8 @@ class Chunker:
             n = len(enc.ids)
             if n > budget:
                 lead = None
-                if open_start is not None and open_tokens < self.policy.min_tokens:
+                short = min(self.policy.min_tokens, budget // 4)
+                if open_start is not None and open_tokens < short:
                     # A heading or title before a long paragraph rides in its first window
                     # instead of becoming a chunk of its own with little meaning.
                     lead = (open_start, open_tokens)
