@@ -52,6 +52,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import sys
 import tempfile
@@ -803,6 +804,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     log(f"working in {work}")
+    # A background run ignores SIGINT; make ``kill`` (SIGTERM) still remove the temp folder.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     bench = Bench(args, work)
     try:
         run_all(bench, {int(s) for s in args.only.split(",") if s.strip()})
