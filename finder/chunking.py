@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tokenizers import Tokenizer
+from tokenizers import Encoding, Tokenizer
 
 from finder.domain import Chunk
 from finder.extract import Page
@@ -67,7 +67,8 @@ class Chunker:
 
     def _spans(self, text: str) -> list[tuple[int, int]]:
         budget, spans = self.policy.max_tokens, []
-        paragraphs, encodings = self._units(text, _paragraphs(text, _PARAGRAPH_BREAK))
+        paragraphs = _paragraphs(text, _PARAGRAPH_BREAK)
+        encodings = self._encode(text, paragraphs)
         # A paragraph too long for one chunk that has line breaks (code, logs, poems) is
         # packed line by line, so its boundaries stay content-defined too.
         if any(
@@ -80,7 +81,7 @@ class Chunker:
                     units.extend((a + x, a + y) for x, y in _paragraphs(text[a:b], _LINE_BREAK))
                 else:
                     units.append((a, b))
-            paragraphs, encodings = self._units(text, units)
+            paragraphs, encodings = units, self._encode(text, units)
         open_start: int | None = None
         open_stop = open_tokens = 0
         for (a, b), enc in zip(paragraphs, encodings, strict=True):
@@ -108,10 +109,8 @@ class Chunker:
             spans.append((open_start, open_stop))
         return spans
 
-    def _units(self, text: str, spans: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], list]:
-        return spans, self._tok.encode_batch(
-            [text[a:b] for a, b in spans], add_special_tokens=False
-        )
+    def _encode(self, text: str, spans: list[tuple[int, int]]) -> list[Encoding]:
+        return self._tok.encode_batch([text[a:b] for a, b in spans], add_special_tokens=False)
 
     def _windows(
         self,

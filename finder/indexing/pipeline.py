@@ -19,6 +19,7 @@ the data dir (the CLI's main thread, or the service's writer thread).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -57,6 +58,7 @@ class ScanPlan:
     vanished: list[FileState] = field(default_factory=list)
     unchanged: int = 0
     unavailable: list[str] = field(default_factory=list)  # roots not on disk right now
+    digests: dict[str, str] = field(default_factory=dict)  # content hashes already computed
 
 
 class Indexer:
@@ -166,7 +168,7 @@ class Indexer:
             return counts
         started = last_commit = time.monotonic()
         batch: list[_FileResult] = []
-        for done, result in enumerate(self._extract_all(todo), 1):
+        for done, result in enumerate(self._extract_all(todo, plan.digests), 1):
             batch.append(result)
             if result.status is FileStatus.FAILED:
                 counts["failed"] += 1
@@ -196,7 +198,11 @@ class Indexer:
         with self.catalog.transaction():
             for disk in plan.new:
                 candidates = [s for s in by_size.get(disk.size, ()) if s.id not in renamed_ids]
-                digest = _hash_file(disk.path) if candidates else None
+                digest = None
+                # An unreadable file is not a rename; extraction records why it failed.
+                with contextlib.suppress(OSError):
+                    if candidates:
+                        digest = plan.digests[disk.path] = _hash_file(disk.path)
                 match = next((s for s in candidates if s.content_hash == digest), None)
                 if match is None:
                     remaining.append(disk)
@@ -207,11 +213,13 @@ class Indexer:
         plan.vanished = [s for s in plan.vanished if s.id not in renamed_ids]
         return remaining
 
-    def _extract_all(self, todo: list[tuple[DiskFile, FileState | None]]) -> Iterator[_FileResult]:
+    def _extract_all(
+        self, todo: list[tuple[DiskFile, FileState | None]], digests: dict[str, str]
+    ) -> Iterator[_FileResult]:
         """Results for every file: quick ones inline, parsed ones from the worker pool."""
         to_parse: dict[str, tuple[DiskFile, FileState | None, str]] = {}
         for disk, previous in todo:
-            quick = self._without_parsing(disk, previous)
+            quick = self._without_parsing(disk, previous, digests.get(disk.path))
             if isinstance(quick, _FileResult):
                 yield quick
             else:
@@ -223,8 +231,13 @@ class Indexer:
                 disk, previous, digest = to_parse[str(path)]
                 yield self._from_extraction(disk, previous, digest, outcome)
 
-    def _without_parsing(self, disk: DiskFile, previous: FileState | None) -> _FileResult | str:
-        """A result for files that need no parser, or the content hash of one that does."""
+    def _without_parsing(
+        self, disk: DiskFile, previous: FileState | None, digest: str | None
+    ) -> _FileResult | str:
+        """A result for files that need no parser, or the content hash of one that does.
+
+        ``digest`` is the content hash if the rename check already computed it.
+        """
         path = disk.path
         if catalog_path(path) != path:
             return _FileResult(disk, previous, FileStatus.FAILED, None, "file name is not UTF-8")
@@ -236,7 +249,7 @@ class Indexer:
                 disk, previous, FileStatus.NAME_ONLY, None, f"larger than {mb} MB: name only"
             )
         try:
-            digest = _hash_file(path)
+            digest = digest or _hash_file(path)
         except OSError as err:
             reason = f"cannot read: {err.strerror or err}"
             return _FileResult(disk, previous, FileStatus.FAILED, None, reason)

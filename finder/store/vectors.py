@@ -112,7 +112,6 @@ class VectorIndex:
                 with contextlib.suppress(RuntimeError):
                     self._index.mark_deleted(int(label))
             missing = np.setdiff1d(live_ids, labels, assume_unique=True)
-            self._live = len(live_ids)
             for start in range(0, len(missing), 10_000):
                 ids, vectors = load_vectors(missing[start : start + 10_000])
                 self._add_locked(ids, vectors)
