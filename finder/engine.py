@@ -27,7 +27,7 @@ from finder.embed.loader import (
     load_query_embedder,
 )
 from finder.extract import ExtractLimits
-from finder.indexing.pipeline import Indexer, ProgressCallback
+from finder.indexing.pipeline import Indexer, ProgressCallback, StopCheck
 from finder.indexing.scanner import ScanRules
 from finder.paths import DataPaths, default_cache_dir, default_data_dir
 from finder.search import FusionWeights, Searcher
@@ -55,6 +55,7 @@ class Engine:
         self._index_embedder = embedder
         self._query_embedder: Embedder | None = None
         self._searcher: Searcher | None = None
+        self._indexer: Indexer | None = None
 
     # --- opening and closing ----------------------------------------------------------
     @classmethod
@@ -87,8 +88,7 @@ class Engine:
         return cls(paths, Catalog(paths.catalog, readonly=True), None)
 
     def close(self) -> None:
-        if self._vectors is not None and self.writable:
-            self._vectors.save()
+        self.save()
         self.catalog.close()
         if self._lock is not None:
             self._lock.release()
@@ -111,6 +111,7 @@ class Engine:
 
     def update_settings(self, settings: IndexSettings) -> None:
         self.catalog.set_meta("settings", settings.to_json())
+        self._indexer = None  # built again with the new rules
 
     def roots(self) -> list[str]:
         return self.catalog.roots()
@@ -132,31 +133,65 @@ class Engine:
             self.catalog.remove_root(os.path.abspath(os.path.expanduser(str(folder))))
 
     # --- indexing ---------------------------------------------------------------------
-    def index(self, progress: ProgressCallback | None = None) -> IndexReport:
-        """Bring the index level with the disk under every root; returns what changed."""
-        settings = self.settings
-        self._check_model(settings.model)
-        indexer = Indexer(
-            self.catalog,
-            self.vectors(),
-            Chunker(resolve_model_path(settings.model) / "tokenizer.json"),
-            self._load_index_embedder,
-            rules=ScanRules(
-                exclude_globs=settings.exclude_globs,
-                include_hidden=settings.include_hidden,
-                never_enter=(str(self.paths.root.resolve()), str(self.paths.cache.resolve())),
-            ),
-            limits=ExtractLimits(
-                max_file_bytes=settings.max_file_mb * 1024 * 1024,
-                timeout_s=settings.extract_timeout_s,
-                memory_mb=settings.extract_memory_mb,
-            ),
-            extract_workers=max(1, settings.threads),
-        )
-        report = indexer.run(progress)
+    def index(
+        self, progress: ProgressCallback | None = None, *, stop: StopCheck = bool
+    ) -> IndexReport:
+        """Bring the index level with the disk under every root; returns what changed.
+
+        ``stop`` is polled between files and batches; when it says so the run ends early
+        with what it committed, and the next run goes on from there.
+        """
+        report = self._get_indexer().run(progress, stop=stop)
         if report.chunks_embedded:
-            ensure_query_export(settings.model, self.paths.model_cache)
+            ensure_query_export(self.settings.model, self.paths.model_cache)
         return report
+
+    def update(
+        self,
+        paths: Iterable[str],
+        moves: Iterable[tuple[str, str]] = (),
+        progress: ProgressCallback | None = None,
+        *,
+        stop: StopCheck = bool,
+    ) -> IndexReport:
+        """Bring just ``paths`` level with the disk; see :meth:`Indexer.update`.
+
+        Does not save the vector index: call :meth:`save` now and then.
+        """
+        return self._get_indexer().update(paths, moves, progress, stop=stop)
+
+    def save(self) -> None:
+        """Write the vector index file (the catalog is committed as it goes)."""
+        if self._vectors is not None and self.writable:
+            self._vectors.save()
+
+    def scan_rules(self) -> ScanRules:
+        """What the scanner skips, including finder's own data and cache dirs."""
+        settings = self.settings
+        return ScanRules(
+            exclude_globs=settings.exclude_globs,
+            include_hidden=settings.include_hidden,
+            never_enter=(str(self.paths.root.resolve()), str(self.paths.cache.resolve())),
+        )
+
+    def _get_indexer(self) -> Indexer:
+        if self._indexer is None:
+            settings = self.settings
+            self._check_model(settings.model)
+            self._indexer = Indexer(
+                self.catalog,
+                self.vectors(),
+                Chunker(resolve_model_path(settings.model) / "tokenizer.json"),
+                self._load_index_embedder,
+                rules=self.scan_rules(),
+                limits=ExtractLimits(
+                    max_file_bytes=settings.max_file_mb * 1024 * 1024,
+                    timeout_s=settings.extract_timeout_s,
+                    memory_mb=settings.extract_memory_mb,
+                ),
+                extract_workers=max(1, settings.threads),
+            )
+        return self._indexer
 
     def _check_model(self, model: str) -> None:
         """Record the model; if it changed, every stored vector is invalid: start over."""

@@ -36,13 +36,14 @@ from finder.embed import Embedder
 from finder.extract import Extracted, ExtractionError, ExtractLimits
 from finder.extract.registry import extractor_for
 from finder.extract.sandbox import ExtractorPool
-from finder.indexing.scanner import DiskFile, ScanRules, scan
+from finder.indexing.scanner import DiskFile, ScanRules, is_within, scan, scan_path
 from finder.store.catalog import Catalog
 from finder.store.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[Progress], None]
+StopCheck = Callable[[], bool]  # polled between files and batches: True ends the run early
 EMBED_BATCH = 128
 COMMIT_EVERY_FILES = 200
 COMMIT_EVERY_S = 2.0
@@ -84,26 +85,48 @@ class Indexer:
         self.extract_workers = extract_workers
 
     # --- the whole pass ---------------------------------------------------------------
-    def run(self, progress: ProgressCallback | None = None) -> IndexReport:
+    def run(
+        self, progress: ProgressCallback | None = None, *, stop: StopCheck = bool
+    ) -> IndexReport:
         """Scan every root, apply the changes, embed what is pending, save."""
         started = time.monotonic()
         report = progress or (lambda _p: None)
         report(Progress("scanning", 0, 0))
         plan = self.plan(self.catalog.roots())
-        counts = self.apply(plan, report)
-        embedded = self.embed_pending(report)
+        counts = self.apply(plan, report, stop=stop)
+        embedded = self.embed_pending(report, stop=stop)
         self.collect_garbage()
         report(Progress("done", 1, 1))
-        return IndexReport(
-            added=counts["added"],
-            updated=counts["updated"],
-            removed=counts["removed"],
-            renamed=counts["renamed"],
-            unchanged=plan.unchanged,
-            failed=counts["failed"],
-            chunks_embedded=embedded,
-            seconds=time.monotonic() - started,
-        )
+        return _report(counts, plan, embedded, started)
+
+    def update(
+        self,
+        paths: Iterable[str],
+        moves: Iterable[tuple[str, str]] = (),
+        progress: ProgressCallback | None = None,
+        *,
+        stop: StopCheck = bool,
+    ) -> IndexReport:
+        """Bring just ``paths`` (files or folders) level with the disk: a watcher's batch.
+
+        ``moves`` (old path, new path), in the order they happened, are applied first as
+        renames in the catalog, so a moved file or folder keeps its chunks and vectors;
+        both ends of a move must also be in ``paths``. The vector index is not saved
+        here: the caller saves it now and then (it is a cache of the catalog).
+        """
+        started = time.monotonic()
+        report = progress or (lambda _p: None)
+        counts = dict.fromkeys(("added", "updated", "removed", "renamed", "failed"), 0)
+        counts["renamed"] = self._apply_moves(moves)
+        plan = self.plan_paths(paths)
+        for key, value in self.apply(plan, report, stop=stop).items():
+            counts[key] += value
+        embedded = self.embed_pending(report, stop=stop, save=False)
+        if counts["removed"] or counts["updated"]:
+            with self.catalog.transaction():
+                orphans = self.catalog.delete_orphan_vectors()
+            self.vectors.remove(orphans)
+        return _report(counts, plan, embedded, started)
 
     def plan(self, roots: Iterable[str]) -> ScanPlan:
         """Compare the disk under ``roots`` with the catalog (stat only, no reading).
@@ -124,17 +147,7 @@ class Indexer:
             if key in seen:
                 continue
             seen.add(key)
-            state = known.get(key)
-            if state is None:
-                plan.new.append(disk)
-            elif (
-                state.size != disk.size
-                or state.mtime_ns != disk.mtime_ns
-                or self._now_readable(state, disk)
-            ):
-                plan.changed.append((disk, state))
-            else:
-                plan.unchanged += 1
+            self._classify(plan, disk, known.get(key))
         kept = tuple(r.rstrip(os.sep) + os.sep for r in absent)
         plan.vanished = [
             state
@@ -142,6 +155,41 @@ class Indexer:
             if path not in seen and not (kept and path.startswith(kept))
         ]
         return plan
+
+    def plan_paths(self, paths: Iterable[str]) -> ScanPlan:
+        """Compare the disk at and under each of ``paths`` with the catalog (stat only).
+
+        A path is judged by the rules of the outermost root that holds it; a path under
+        no root, or under a root that is not available right now, is left alone.
+        """
+        roots = sorted(self.catalog.roots(), key=len)
+        plan = ScanPlan()
+        covered: list[str] = []
+        for path in sorted({os.path.normpath(p) for p in paths}):
+            if any(is_within(path, c) for c in covered):
+                continue  # a folder already in this batch covers it
+            root = next((r for r in roots if is_within(path, r)), None)
+            if root is None or not os.path.isdir(root):
+                continue
+            covered.append(path)
+            known = self.catalog.file_states_at_or_under(catalog_path(path))
+            for disk in scan_path(root, path, self.rules):
+                state = known.pop(catalog_path(disk.path), None)
+                self._classify(plan, disk, state)
+            plan.vanished.extend(known.values())
+        return plan
+
+    def _classify(self, plan: ScanPlan, disk: DiskFile, state: FileState | None) -> None:
+        if state is None:
+            plan.new.append(disk)
+        elif (
+            state.size != disk.size
+            or state.mtime_ns != disk.mtime_ns
+            or self._now_readable(state, disk)
+        ):
+            plan.changed.append((disk, state))
+        else:
+            plan.unchanged += 1
 
     def _now_readable(self, state: FileState, disk: DiskFile) -> bool:
         """A name-only file that the current settings would read (size limit raised)."""
@@ -152,8 +200,10 @@ class Indexer:
         )
 
     # --- phase 1: text ----------------------------------------------------------------
-    def apply(self, plan: ScanPlan, report: ProgressCallback) -> dict[str, int]:
-        """Renames, deletions and extraction, committed in batches."""
+    def apply(
+        self, plan: ScanPlan, report: ProgressCallback, *, stop: StopCheck = bool
+    ) -> dict[str, int]:
+        """Renames, deletions and extraction, committed in batches; ``stop`` ends it early."""
         counts = dict.fromkeys(("added", "updated", "removed", "renamed", "failed"), 0)
         new = self._apply_renames(plan, counts)
         vanished_ids = [s.id for s in plan.vanished]
@@ -179,6 +229,8 @@ class Indexer:
                 batch, last_commit = [], now
             rate = done / max(now - started, 1e-6)
             report(Progress("extracting", done, len(todo), rate, result.disk.path))
+            if stop():
+                break  # the files not reached are still new or changed for the next run
         self._commit(batch)
         return counts
 
@@ -212,6 +264,30 @@ class Indexer:
                 counts["renamed"] += 1
         plan.vanished = [s for s in plan.vanished if s.id not in renamed_ids]
         return remaining
+
+    def _apply_moves(self, moves: Iterable[tuple[str, str]]) -> int:
+        """Rename catalog rows for files and folders moved on disk; returns files moved.
+
+        A move whose source is back on disk, or whose destination is under no root, is
+        skipped: the plan then sees it as a deletion plus, maybe, a new file.
+        """
+        roots = self.catalog.roots()
+        moved = 0
+        with self.catalog.transaction():
+            for src, dest in moves:
+                src, dest = catalog_path(os.path.normpath(src)), os.path.normpath(dest)
+                if os.path.lexists(src) or not any(is_within(dest, r) for r in roots):
+                    continue
+                states = self.catalog.file_states_at_or_under(src)
+                if not states:
+                    continue
+                for stale in self.catalog.file_states_at_or_under(catalog_path(dest)).values():
+                    self.catalog.delete_file(stale.id)  # replaced by the move
+                for path, state in states.items():
+                    new_path = catalog_path(dest) + path[len(src) :]
+                    self.catalog.rename_file(state.id, new_path, state.mtime_ns)
+                moved += len(states)
+        return moved
 
     def _extract_all(
         self, todo: list[tuple[DiskFile, FileState | None]], digests: dict[str, str]
@@ -297,10 +373,13 @@ class Indexer:
                 )
 
     # --- phase 2: meaning -------------------------------------------------------------
-    def embed_pending(self, report: ProgressCallback, *, stop: Callable[[], bool] = bool) -> int:
+    def embed_pending(
+        self, report: ProgressCallback, *, stop: StopCheck = bool, save: bool = True
+    ) -> int:
         """Embed every chunk text that has no vector yet; returns how many were embedded.
 
         ``stop`` is polled between batches so a service can pause or quit promptly.
+        ``save`` writes the vector index at the end (also every minute regardless).
         """
         total = self.catalog.count_pending_texts()
         if total == 0:
@@ -325,8 +404,9 @@ class Indexer:
                 self.vectors.save()
                 last_save = now
             report(Progress("embedding", done, max(total, done), done / (now - started)))
-        report(Progress("saving", 0, 1))
-        self.vectors.save()
+        if save:
+            report(Progress("saving", 0, 1))
+            self.vectors.save()
         return done
 
     def collect_garbage(self) -> None:
@@ -349,6 +429,19 @@ class _FileResult:
     chunks: list = field(default_factory=list)
     copy_from: int | None = None
     keep_chunks: bool = False
+
+
+def _report(counts: dict[str, int], plan: ScanPlan, embedded: int, started: float) -> IndexReport:
+    return IndexReport(
+        added=counts["added"],
+        updated=counts["updated"],
+        removed=counts["removed"],
+        renamed=counts["renamed"],
+        unchanged=plan.unchanged,
+        failed=counts["failed"],
+        chunks_embedded=embedded,
+        seconds=time.monotonic() - started,
+    )
 
 
 def catalog_path(path: str) -> str:

@@ -81,54 +81,109 @@ def scan(roots: Sequence[str], rules: ScanRules) -> Iterator[DiskFile]:
     seen_roots: set[str] = set()
     # Sorted, a folder comes before the folders inside it, which are then skipped.
     for root in sorted({os.path.normpath(r) for r in roots}):
-        if any(_is_within(root, r) for r in seen_roots):
+        if any(is_within(root, r) for r in seen_roots):
             continue
         seen_roots.add(root)
-        yield from _walk(root, rules, never)
+        yield from _walk(_root_dir(root, rules), rules, never)
 
 
-def _walk(root: str, rules: ScanRules, never: set[str]) -> Iterator[DiskFile]:
+def scan_path(root: str, path: str, rules: ScanRules) -> list[DiskFile]:
+    """The indexable files at or under ``path``, a file or folder inside ``root``.
+
+    Judged exactly as a full scan of ``root`` would judge them (hidden and skipped
+    folders on the way down, globs, .gitignore files), so a watcher's update and the
+    next full scan agree. Empty when ``path`` is gone, excluded or a symlink.
+    """
+    root, path = os.path.normpath(root), os.path.normpath(path)
+    if not is_within(path, root):
+        return []
+    never = {os.path.normpath(p) for p in rules.never_enter}
+    folder = _root_dir(root, rules)
+    if path == root:
+        return list(_walk(folder, rules, never))
+    parts = os.path.relpath(path, root).split(os.sep)
+    for depth, name in enumerate(parts, 1):
+        if folder.path in never:
+            return []
+        folder = _entered(folder, rules)
+        entry_path = os.path.join(folder.path, name)
+        try:
+            st = os.lstat(entry_path)
+        except OSError:
+            return []
+        kind = _admit(entry_path, name, st, folder, rules)
+        if kind is None:
+            return []
+        if depth == len(parts):
+            if isinstance(kind, DiskFile):
+                return [kind]
+            return list(_walk(kind, rules, never))
+        if isinstance(kind, DiskFile):
+            return []  # a file where the path expects a folder
+        folder = kind
+    return []
+
+
+def _root_dir(root: str, rules: ScanRules) -> _Dir:
     inherited, in_repo = _inherited_gitignores(root) if rules.honour_gitignore else ((), False)
-    stack = [_Dir(root, inherited, in_repo)]
+    return _Dir(root, inherited, in_repo)
+
+
+def _walk(start: _Dir, rules: ScanRules, never: set[str]) -> Iterator[DiskFile]:
+    stack = [start]
     while stack:
         folder = stack.pop()
         if folder.path in never:
             continue
-        ignores, in_repo = folder.ignores, folder.in_repo
-        if rules.honour_gitignore:
-            # .gitignore files mean something only inside a git repository.
-            in_repo = in_repo or os.path.isdir(os.path.join(folder.path, ".git"))
-            spec = _read_gitignore(os.path.join(folder.path, ".gitignore")) if in_repo else None
-            if spec is not None:
-                ignores = (*ignores, (folder.path, spec))
+        folder = _entered(folder, rules)
         try:
             entries = list(os.scandir(folder.path))
         except OSError:
             continue  # unreadable folder: nothing to index there
         subdirs = []
         for entry in entries:
-            name = entry.name
-            if not rules.include_hidden and name.startswith("."):
-                continue
             try:
                 st = entry.stat(follow_symlinks=False)
             except OSError:
                 continue
-            if stat.S_ISLNK(st.st_mode):
-                continue
-            is_dir = stat.S_ISDIR(st.st_mode)
-            if _excluded(entry.path, name, is_dir, rules, ignores):
-                continue
-            if is_dir:
-                if name in SKIPPED_DIR_NAMES or os.path.exists(
-                    os.path.join(entry.path, "pyvenv.cfg")
-                ):
-                    continue
-                subdirs.append(_Dir(entry.path, ignores, in_repo))
-            elif stat.S_ISREG(st.st_mode):
-                yield DiskFile(entry.path, st.st_size, st.st_mtime_ns)
+            kind = _admit(entry.path, entry.name, st, folder, rules)
+            if isinstance(kind, _Dir):
+                subdirs.append(kind)
+            elif kind is not None:
+                yield kind
         # Reverse so the walk visits folders in name order (nicer progress, stable tests).
         stack.extend(sorted(subdirs, key=lambda d: d.path, reverse=True))
+
+
+def _entered(folder: _Dir, rules: ScanRules) -> _Dir:
+    """The folder with its own .gitignore added to the rules its entries obey."""
+    if not rules.honour_gitignore:
+        return folder
+    # .gitignore files mean something only inside a git repository.
+    in_repo = folder.in_repo or os.path.isdir(os.path.join(folder.path, ".git"))
+    spec = _read_gitignore(os.path.join(folder.path, ".gitignore")) if in_repo else None
+    ignores = (*folder.ignores, (folder.path, spec)) if spec is not None else folder.ignores
+    return _Dir(folder.path, ignores, in_repo)
+
+
+def _admit(
+    path: str, name: str, st: os.stat_result, folder: _Dir, rules: ScanRules
+) -> _Dir | DiskFile | None:
+    """What an entry of ``folder`` is to the scan: a folder to enter, a file, or skipped."""
+    if not rules.include_hidden and name.startswith("."):
+        return None
+    if stat.S_ISLNK(st.st_mode):
+        return None
+    is_dir = stat.S_ISDIR(st.st_mode)
+    if _excluded(path, name, is_dir, rules, folder.ignores):
+        return None
+    if is_dir:
+        if name in SKIPPED_DIR_NAMES or os.path.exists(os.path.join(path, "pyvenv.cfg")):
+            return None
+        return _Dir(path, folder.ignores, folder.in_repo)
+    if stat.S_ISREG(st.st_mode):
+        return DiskFile(path, st.st_size, st.st_mtime_ns)
+    return None
 
 
 def _excluded(
@@ -175,5 +230,5 @@ def _read_gitignore(path: str) -> pathspec.PathSpec | None:
         return None
 
 
-def _is_within(path: str, folder: str) -> bool:
+def is_within(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)

@@ -8,6 +8,7 @@ which WAL mode lets read while the writer writes. Every statement is in
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -91,10 +92,15 @@ class Catalog:
     # --- files ------------------------------------------------------------------------
     def file_states(self) -> dict[str, FileState]:
         """Every file the catalog knows, by path: what the scanner compares with disk."""
-        return {
-            row[1]: FileState(row[0], row[1], row[2], row[3], row[4], FileStatus(row[5]))
-            for row in self._db.execute(sql.FILE_STATES)
-        }
+        return {row[1]: _file_state(row) for row in self._db.execute(sql.FILE_STATES)}
+
+    def file_states_at_or_under(self, path: str) -> dict[str, FileState]:
+        """The file at ``path`` and every file below it (``path`` as a folder), by path."""
+        below = path.rstrip(os.sep) + os.sep
+        rows = self._db.execute(
+            sql.FILE_STATES_AT_OR_UNDER, (path, below, below[:-1] + chr(ord(os.sep) + 1))
+        )
+        return {row[1]: _file_state(row) for row in rows}
 
     def file_id(self, path: str) -> int | None:
         row = self._db.execute(sql.FILE_BY_PATH, (path,)).fetchone()
@@ -288,3 +294,7 @@ class Catalog:
 
     def failed_files(self, limit: int = 1000) -> list[tuple[str, str]]:
         return [(r[0], r[1] or "") for r in self._db.execute(sql.FAILED_FILES, (limit,))]
+
+
+def _file_state(row: tuple) -> FileState:
+    return FileState(row[0], row[1], row[2], row[3], row[4], FileStatus(row[5]))

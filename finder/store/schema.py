@@ -101,6 +101,8 @@ REMOVE_ROOT = "DELETE FROM roots WHERE path = ?"
 
 # --- files ----------------------------------------------------------------------------
 FILE_STATES = "SELECT id, path, size, mtime_ns, content_hash, status FROM files"
+# A path and everything below it; the range is on the unique path index ("0" follows "/").
+FILE_STATES_AT_OR_UNDER = FILE_STATES + " WHERE path = ? OR (path > ? AND path < ?)"
 FILE_BY_PATH = "SELECT id FROM files WHERE path = ?"
 FILE_CONTENT_HASH = "SELECT content_hash FROM files WHERE id = ?"
 INSERT_FILE = """

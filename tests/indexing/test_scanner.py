@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from finder.indexing.scanner import DiskFile, ScanRules, scan
+from finder.indexing.scanner import DiskFile, ScanRules, scan, scan_path
 
 
 def make(root: Path, *relpaths: str) -> None:
@@ -183,3 +183,59 @@ def test_size_and_mtime_are_reported(tmp_path: Path) -> None:
 def test_missing_root_yields_nothing(tmp_path: Path) -> None:
     """A root that does not exist (unplugged drive) is skipped without an error."""
     assert found(tmp_path, [tmp_path / "gone"]) == []
+
+
+def _every_path(root: Path) -> list[Path]:
+    return [root, *sorted(root.rglob("*"))]
+
+
+@pytest.mark.parametrize("include_hidden", [False, True])
+def test_scan_path_agrees_with_a_full_scan_for_every_path(
+    tmp_path: Path, include_hidden: bool
+) -> None:
+    """scan_path judges any file or folder exactly as the full scan of its root does."""
+    root = tmp_path / "root"
+    make(
+        root,
+        "notes/a.txt",
+        "notes/.hidden/b.txt",
+        ".dot.md",
+        "app/node_modules/pkg/index.js",
+        "app/env/pyvenv.cfg",
+        "app/env/lib.py",
+        "app/main.py",
+        "repo/.git/HEAD",
+        "repo/.gitignore",
+        "repo/src/keep.py",
+        "repo/logs/run.log",
+        "repo/logs/.gitignore",
+        "repo/logs/important.log",
+        "tmp/skip.bak",
+    )
+    (root / "repo/.gitignore").write_text("logs/*.log\n", encoding="utf-8")
+    (root / "repo/logs/.gitignore").write_text("!important.log\n", encoding="utf-8")
+    rules = ScanRules(exclude_globs=("*.bak",), include_hidden=include_hidden)
+    everything = list(scan([str(root)], rules))
+    for path in _every_path(root):
+        expected = [f for f in everything if f.path == str(path) or _inside(f.path, path)]
+        assert scan_path(str(root), str(path), rules) == expected, path
+
+
+def test_scan_path_is_empty_for_gone_and_outside_paths(tmp_path: Path) -> None:
+    """A path that does not exist, or lies outside the root, has no files."""
+    make(tmp_path, "root/a.txt", "other/b.txt")
+    root = str(tmp_path / "root")
+    assert scan_path(root, str(tmp_path / "root/missing.txt"), ScanRules()) == []
+    assert scan_path(root, str(tmp_path / "other/b.txt"), ScanRules()) == []
+
+
+def test_scan_path_never_enters_the_apps_own_folder(tmp_path: Path) -> None:
+    """A file inside a never-enter folder (finder's data dir) is not indexable."""
+    make(tmp_path, "data/catalog.txt", "a.txt")
+    rules = ScanRules(never_enter=(str(tmp_path / "data"),))
+    assert scan_path(str(tmp_path), str(tmp_path / "data/catalog.txt"), rules) == []
+    assert scan_path(str(tmp_path), str(tmp_path / "data"), rules) == []
+
+
+def _inside(path: str, folder: Path) -> bool:
+    return path.startswith(str(folder) + os.sep)
