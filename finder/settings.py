@@ -17,7 +17,8 @@ SETTINGS_VERSION = 1
 
 
 def default_threads() -> int:
-    return max(1, os.cpu_count() or 1)
+    """One CPU core is left free for the person using the machine."""
+    return max(1, (os.cpu_count() or 1) - 1)
 
 
 @dataclass(frozen=True, slots=True)

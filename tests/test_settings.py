@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 
 from finder.embed import DEFAULT_MODEL
 from finder.settings import SETTINGS_VERSION, IndexSettings, default_threads
 
 
 def test_defaults() -> None:
-    """Default settings use the bundled model, skip hidden files and use every CPU."""
+    """Default settings use the bundled model, skip hidden files and leave a core free."""
     s = IndexSettings()
     assert s.model == DEFAULT_MODEL
     assert s.exclude_globs == ()
     assert s.include_hidden is False
-    assert s.threads == default_threads() >= 1
+    assert s.threads == default_threads() == max(1, (os.cpu_count() or 1) - 1)
 
 
 def test_json_round_trip() -> None:

@@ -1,0 +1,344 @@
+"""The indexing service: one writer thread that keeps the index level with the disk.
+
+Started by ``finder watch`` (headless) and by the GUI (in-process). The writer thread
+opens the data dir for writing (so a second writer is refused at :meth:`start`), starts
+the watchers, reconciles every root against the catalog (disk is the truth, events are
+hints), then loops: take the settled paths from the coalescer and update them, rescan
+polled roots every ``poll_interval_s`` and every root every ``rescan_interval_s``,
+notice dead watchers, save the vector index now and then. It sleeps when nothing
+happens, so an idle service costs ~0 CPU.
+
+Thread: the public methods are safe from any thread and return at once (``start`` and
+``stop`` wait for the writer). Callbacks run on the writer thread: a GUI must hop them
+to its own thread. Nothing but the writer thread touches the engine.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from finder.domain import IndexReport, Progress
+from finder.embed import Embedder
+from finder.engine import Engine
+from finder.watch.coalescer import Batch, Coalescer
+from finder.watch.watcher import FolderWatcher, RootWatch
+
+log = logging.getLogger(__name__)
+
+LAST_RECONCILE_KEY = "last_reconcile"
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceOptions:
+    """Timings and policies of the service (defaults suit a laptop)."""
+
+    quiet_s: float = 0.5  # a path is updated once it has had no event for this long
+    max_hold_s: float = 30.0  # ... or at the latest this long after its first event
+    poll_interval_s: float = 120.0  # rescans of polled roots (network shares, fallbacks)
+    rescan_interval_s: float = 3600.0  # light rescans of watched roots (missed events)
+    health_interval_s: float = 2.0  # how often dead watchers are looked for
+    save_interval_s: float = 600.0  # vector index saves (the catalog commits as it goes)
+    force_polling: bool = False
+    watch_limit: int | None = None  # None: the system's inotify limit
+    nice: int = 10  # added to the writer thread's CPU niceness (Linux)
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceState:
+    """A snapshot of the service for status displays."""
+
+    phase: str  # "starting" | "reconciling" | "indexing" | "idle" | "paused" | "stopped"
+    roots: tuple[RootWatch, ...] = ()
+    queued: int = 0  # paths with events not yet indexed
+    last_reconcile: float | None = None  # epoch seconds of the last full rescan
+    progress: Progress | None = None
+    pid: int = field(default_factory=os.getpid)
+
+    def to_json(self) -> dict:
+        return {
+            "phase": self.phase,
+            "pid": self.pid,
+            "queued": self.queued,
+            "last_reconcile": self.last_reconcile,
+            "roots": [{"root": r.root, "mode": r.mode, "reason": r.reason} for r in self.roots],
+            "progress": None
+            if self.progress is None
+            else {
+                "phase": self.progress.phase,
+                "done": self.progress.done,
+                "total": self.progress.total,
+                "rate": self.progress.rate,
+            },
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BatchReport:
+    """What one update did, for ``on_batch`` listeners."""
+
+    kind: str  # "reconcile" | "poll" | "events"
+    paths: tuple[str, ...]
+    report: IndexReport
+
+
+class IndexService:
+    """Watches the roots of one data dir and indexes what changes."""
+
+    def __init__(
+        self,
+        data_dir: Path | None = None,
+        *,
+        cache_dir: Path | None = None,
+        embedder: Embedder | None = None,
+        options: ServiceOptions | None = None,
+        on_progress: Callable[[Progress], None] | None = None,
+        on_batch: Callable[[BatchReport], None] | None = None,
+    ) -> None:
+        self.data_dir = data_dir
+        self.cache_dir = cache_dir
+        self.options = options or ServiceOptions()
+        self._embedder = embedder
+        self._on_progress = on_progress or (lambda _p: None)
+        self._on_batch = on_batch or (lambda _b: None)
+        self._wake = threading.Event()
+        self.coalescer = Coalescer(
+            quiet_s=self.options.quiet_s,
+            max_hold_s=self.options.max_hold_s,
+            on_first=self._wake.set,
+        )
+        self._lock = threading.Lock()  # guards the fields below
+        self._stopping = False
+        self._paused = False
+        self._restart_watchers = False
+        self._reconcile_due = False
+        self._state = ServiceState("starting")
+        self._thread: threading.Thread | None = None
+        self._opened = threading.Event()
+        self._open_error: BaseException | None = None
+        self.watcher: FolderWatcher | None = None  # the writer thread's; read by tests
+
+    # --- control, from any thread -----------------------------------------------------
+    def start(self, timeout: float = 60.0) -> None:
+        """Start the writer thread; raises what opening the data dir raised.
+
+        ``WriterLockedError`` means another process writes this data dir.
+        """
+        self._thread = threading.Thread(target=self._run, name="finder-writer", daemon=True)
+        self._thread.start()
+        if not self._opened.wait(timeout):
+            raise TimeoutError("the index service did not open the data dir in time")
+        if self._open_error is not None:
+            self._thread.join()
+            raise self._open_error
+
+    def stop(self, timeout: float | None = None) -> None:
+        """Ask the writer to stop after the file or batch at hand, then wait for it.
+
+        What was committed stays; the vector index is saved; paths still queued are
+        found again by the reconciliation at the next start.
+        """
+        self.request_stop()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def request_stop(self) -> None:
+        """Like :meth:`stop` without waiting (safe in a signal handler)."""
+        self._stopping = True
+        self._wake.set()
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for the writer thread to end; True if it has."""
+        if self._thread is None:
+            return True
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def pause(self) -> None:
+        """Stop indexing after the file or batch at hand; events are still collected."""
+        with self._lock:
+            self._paused = True
+        self._wake.set()
+
+    def resume(self) -> None:
+        with self._lock:
+            self._paused = False
+        self._wake.set()
+
+    def rescan(self, *, restart_watchers: bool = True) -> None:
+        """Reconcile every root, after restarting the watchers (roots or settings changed)."""
+        with self._lock:
+            self._reconcile_due = True
+            self._restart_watchers |= restart_watchers
+        self._wake.set()
+
+    def state(self) -> ServiceState:
+        with self._lock:
+            return replace(self._state, queued=len(self.coalescer))
+
+    # --- the writer thread ------------------------------------------------------------
+    def _run(self) -> None:
+        _lower_priority(self.options.nice)
+        try:
+            engine = Engine.open_writer(
+                self.data_dir, cache_dir=self.cache_dir, embedder=self._embedder
+            )
+        except BaseException as err:  # handed to start() on the caller's thread
+            self._open_error = err
+            self._opened.set()
+            return
+        self._opened.set()
+        try:
+            self._serve(engine)
+        except Exception:
+            log.exception("the index service failed")
+            raise
+        finally:
+            if self.watcher is not None:
+                self.watcher.stop()
+            engine.close()  # saves the vector index, releases the writer lock
+            self._set_state(phase="stopped", progress=None)
+
+    def _serve(self, engine: Engine) -> None:
+        stamp = engine.catalog.get_meta(LAST_RECONCILE_KEY)
+        self._set_state(last_reconcile=float(stamp) if stamp else None)
+        self._start_watching(engine)
+        self._reconcile(engine)
+        now = time.monotonic()
+        next_health = now + self.options.health_interval_s
+        next_poll = now + self.options.poll_interval_s
+        next_rescan = now + self.options.rescan_interval_s
+        last_save, dirty = now, False
+        while not self._stopping:
+            self._wake.clear()
+            if self._is_paused():
+                self._set_state(phase="paused", progress=None)
+                self._wake.wait()
+                continue
+            now = time.monotonic()
+            restart, reconcile = self._take_requests()
+            if restart:
+                self._start_watching(engine)
+            if reconcile:
+                next_rescan = now
+            if now >= next_health:
+                died = self.watcher.check() if self.watcher else []
+                self._publish_roots()
+                if died:
+                    dirty |= self._update(engine, "poll", died)
+                next_health = now + self.options.health_interval_s
+            if now >= next_rescan:
+                dirty |= self._reconcile(engine)
+                next_rescan = now + self.options.rescan_interval_s
+            if now >= next_poll:
+                polled = [w.root for w in self._roots() if w.polling]
+                if polled:
+                    dirty |= self._update(engine, "poll", polled)
+                next_poll = now + self.options.poll_interval_s
+            batch = self.coalescer.take_ready()
+            if batch:
+                dirty |= self._update(engine, "events", batch.paths, batch)
+                continue  # more may be ready: look again before sleeping
+            if dirty and time.monotonic() - last_save >= self.options.save_interval_s:
+                engine.save()
+                last_save, dirty = time.monotonic(), False
+            self._set_state(phase="idle", progress=None)
+            due = self.coalescer.due_in()
+            waits = [next_health, next_poll, next_rescan]
+            timeout = min(w - time.monotonic() for w in waits)
+            self._wake.wait(max(0.0, min(timeout, due if due is not None else timeout)))
+
+    def _start_watching(self, engine: Engine) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+        rules = engine.scan_rules()
+        self.watcher = FolderWatcher(
+            self.coalescer,
+            never_enter=rules.never_enter,
+            include_hidden=rules.include_hidden,
+            force_polling=self.options.force_polling,
+            watch_limit=self.options.watch_limit,
+            on_overflow=lambda: self.rescan(restart_watchers=False),
+        )
+        self.watcher.start(engine.roots())
+        self._publish_roots()
+
+    def _reconcile(self, engine: Engine) -> bool:
+        """Rescan every root (stat only); True if anything changed."""
+        self._set_state(phase="reconciling")
+        report = engine.index(self._progress, stop=self._interrupted)
+        if not self._interrupted():
+            stamp = time.time()
+            engine.catalog.set_meta(LAST_RECONCILE_KEY, str(stamp))
+            self._set_state(last_reconcile=stamp)
+        else:
+            self.rescan(restart_watchers=False)  # not finished: again when resumed
+        self._on_batch(BatchReport("reconcile", tuple(engine.roots()), report))
+        return _changed(report)
+
+    def _update(
+        self,
+        engine: Engine,
+        kind: str,
+        paths: tuple[str, ...] | list[str],
+        batch: Batch | None = None,
+    ) -> bool:
+        self._set_state(phase="indexing")
+        moves = batch.moves if batch is not None else ()
+        report = engine.update(paths, moves, self._progress, stop=self._interrupted)
+        if self._interrupted() and not self._stopping:
+            self.coalescer.touch(*paths)  # paused mid-batch: do it again after resume
+        self._on_batch(BatchReport(kind, tuple(paths), report))
+        return _changed(report)
+
+    # --- small helpers ----------------------------------------------------------------
+    def _progress(self, progress: Progress) -> None:
+        self._set_state(progress=progress)
+        self._on_progress(progress)
+
+    def _interrupted(self) -> bool:
+        return self._stopping or self._is_paused()
+
+    def _is_paused(self) -> bool:
+        with self._lock:
+            return self._paused
+
+    def _take_requests(self) -> tuple[bool, bool]:
+        """(restart the watchers, reconcile now), clearing both."""
+        with self._lock:
+            taken = (self._restart_watchers, self._reconcile_due)
+            self._restart_watchers = self._reconcile_due = False
+            return taken
+
+    def _roots(self) -> list[RootWatch]:
+        return self.watcher.states() if self.watcher is not None else []
+
+    def _publish_roots(self) -> None:
+        self._set_state(roots=tuple(self._roots()))
+
+    def _set_state(self, **changes: object) -> None:
+        with self._lock:
+            self._state = replace(self._state, **changes)  # type: ignore[arg-type]
+
+
+def _changed(report: IndexReport) -> bool:
+    return bool(report.added or report.updated or report.removed or report.renamed)
+
+
+def _lower_priority(nice: int) -> None:
+    """Lower the CPU priority of the calling thread (and the threads and processes it
+    starts later: torch's pool, the parser workers). On Linux niceness is per thread,
+    so a GUI thread in the same process keeps its priority."""
+    if nice <= 0 or not sys.platform.startswith("linux"):
+        return
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + nice))
+    except OSError as err:
+        log.info("could not lower the indexer's priority: %s", err)

@@ -1,0 +1,1 @@
+"""Following the disk: OS change notifications per root, coalesced into batches."""

@@ -1,0 +1,274 @@
+"""The index service on real folders: real watchdog, real model, real SQLite and hnswlib.
+
+Every wait is on the service's batch reports (a queue) with a timeout, never a sleep.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from finder.embed import Embedder
+from finder.engine import Engine
+from finder.indexing.service import BatchReport, IndexService, ServiceOptions
+from finder.store.lock import WriterLockedError
+from tests.conftest import write
+
+FAST = ServiceOptions(quiet_s=0.2, health_interval_s=0.2, nice=0)
+
+
+class Running:
+    """A started service, with a queue of its batch reports to wait on."""
+
+    def __init__(self, service: IndexService, reports: queue.Queue[BatchReport], data: Path):
+        self.service = service
+        self.reports = reports
+        self.data = data
+
+    def wait_for(self, condition: Callable[[], bool], timeout: float = 30.0) -> list[BatchReport]:
+        """Wait until ``condition`` holds, checking after each batch (and every 50 ms, for
+        conditions no batch announces, such as a pause); returns the batches seen."""
+        deadline = time.monotonic() + timeout
+        seen: list[BatchReport] = []
+        while not condition():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"condition not met in {timeout} s; batches: {seen}")
+            try:
+                seen.append(self.reports.get(timeout=min(remaining, 0.05)))
+            except queue.Empty:
+                continue
+        return seen
+
+    def files(self) -> dict[str, tuple[int, str]]:
+        """Indexed paths -> (file id, status), read through a separate connection."""
+        db = sqlite3.connect(f"file:{self.data / 'catalog.sqlite3'}?mode=ro", uri=True)
+        try:
+            return {p: (i, s) for i, p, s in db.execute("SELECT id, path, status FROM files")}
+        finally:
+            db.close()
+
+    def pending(self) -> int:
+        db = sqlite3.connect(f"file:{self.data / 'catalog.sqlite3'}?mode=ro", uri=True)
+        try:
+            return db.execute("SELECT COUNT(*) FROM chunks WHERE vector_id IS NULL").fetchone()[0]
+        finally:
+            db.close()
+
+    def settled(self, path: Path) -> Callable[[], bool]:
+        """A condition: ``path`` is indexed with its meaning."""
+        return lambda: str(path) in self.files() and self.pending() == 0
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    root = tmp_path / "files"
+    write(root / "notes/boiler.txt", "The plumber replaced the boiler in the cellar last winter.")
+    write(root / "trips/alps.txt", "A trail climbs through pine forest to a mountain hut.")
+    return root
+
+
+@pytest.fixture
+def start_service(
+    embedder: Embedder, cache_dir: Path, tmp_path: Path
+) -> Iterator[Callable[..., Running]]:
+    """Starts services on a data dir under tmp_path; stops them after the test."""
+    started: list[IndexService] = []
+
+    def _start(
+        roots: list[Path], options: ServiceOptions = FAST, data: Path | None = None
+    ) -> Running:
+        data = data or tmp_path / "data"
+        if roots:
+            with Engine.open_writer(data, cache_dir=cache_dir, embedder=embedder) as engine:
+                engine.add_roots(roots)
+        reports: queue.Queue[BatchReport] = queue.Queue()
+        service = IndexService(
+            data, cache_dir=cache_dir, embedder=embedder, options=options, on_batch=reports.put
+        )
+        service.start()
+        started.append(service)
+        running = Running(service, reports, data)
+        running.wait_for(lambda: service.state().last_reconcile is not None)
+        return running
+
+    yield _start
+    for service in started:
+        service.stop(timeout=30)
+        assert service.join(0), "the writer thread did not stop"
+
+
+def search(running: Running, query: str) -> str:
+    with Engine.open_reader(running.data) as reader:
+        hits = reader.search(query, 1)
+    return hits[0].path if hits else ""
+
+
+def test_start_reconciles_and_watches_each_root(start_service, root: Path) -> None:
+    """At start every file is indexed and the root is watched with inotify."""
+    running = start_service([root])
+    assert set(running.files()) == {str(root / "notes/boiler.txt"), str(root / "trips/alps.txt")}
+    [watch] = running.service.state().roots
+    assert (watch.root, watch.mode) == (str(root), "inotify")
+    assert running.service.state().phase in ("idle", "indexing", "reconciling")
+
+
+def test_a_created_file_becomes_findable_by_meaning(start_service, root: Path) -> None:
+    """A file saved while the service runs is found by a paraphrase soon after."""
+    running = start_service([root])
+    new = write(root / "pets/kitten.txt", "Feed the kitten twice a day and take it to the vet.")
+    running.wait_for(running.settled(new))
+    assert search(running, "looking after a young feline") == str(new)
+
+
+def test_modify_and_delete_follow_the_disk(start_service, root: Path) -> None:
+    """An edit replaces a file's text; a deletion removes the file."""
+    running = start_service([root])
+    edited = write(root / "notes/boiler.txt", "Sourdough needs a starter fed with flour and water.")
+    (root / "trips/alps.txt").unlink()
+    running.wait_for(lambda: set(running.files()) == {str(edited)} and running.pending() == 0)
+    running.wait_for(lambda: search(running, "bread starter culture") == str(edited))
+
+
+def test_a_renamed_folder_keeps_its_files_ids(start_service, root: Path) -> None:
+    """Renaming a folder updates paths in place: same file ids, nothing embedded."""
+    running = start_service([root])
+    before = running.files()[str(root / "notes/boiler.txt")]
+    os.rename(root / "notes", root / "archive")
+    new_path = str(root / "archive/boiler.txt")
+    batches = running.wait_for(lambda: new_path in running.files())
+    assert running.files()[new_path] == before
+    assert str(root / "notes/boiler.txt") not in running.files()
+    assert sum(b.report.chunks_embedded for b in batches) == 0
+
+
+def test_an_atomic_save_is_one_update_of_the_real_file(start_service, root: Path) -> None:
+    """Write a temp file then rename it over the real one: one update, no temp file."""
+    running = start_service([root])
+    target = root / "notes/boiler.txt"
+    temp = root / "notes/boiler.txt.tmp~"
+    temp.write_text("The electrician rewired the cellar lights.", encoding="utf-8")
+    os.replace(temp, target)
+    batches = running.wait_for(
+        lambda: search(running, "electrical wiring downstairs") == str(target)
+    )
+    assert str(temp) not in running.files()
+    assert len([b for b in batches if str(target) in b.paths]) == 1
+
+
+def test_a_burst_of_2000_files_is_a_few_batches(start_service, root: Path) -> None:
+    """2,000 files written at once are all indexed, coalesced into few batches."""
+    running = start_service([root])
+    folder = root / "burst"
+    folder.mkdir()
+    for n in range(2000):
+        (folder / f"note-{n:04}.txt").write_text(f"burst note number {n}", encoding="utf-8")
+    batches = running.wait_for(
+        lambda: sum(p.startswith(str(folder)) for p in running.files()) == 2000, timeout=120
+    )
+    event_batches = [b for b in batches if b.kind == "events"]
+    assert 1 <= len(event_batches) <= 20
+
+
+def test_changes_made_while_stopped_are_found_at_start(
+    start_service, root: Path, tmp_path: Path
+) -> None:
+    """Disk is the truth: what changed while no service ran is reconciled at start."""
+    first = start_service([root])
+    first.service.stop(timeout=30)
+    added = write(root / "later/new.txt", "Written while finder was closed.")
+    (root / "trips/alps.txt").unlink()
+    second = start_service([])
+    assert set(second.files()) == {str(root / "notes/boiler.txt"), str(added)}
+
+
+def test_forced_polling_still_follows_the_disk(start_service, root: Path) -> None:
+    """With polling forced, status says so and rescans pick up a new file."""
+    options = ServiceOptions(
+        quiet_s=0.2, health_interval_s=0.2, poll_interval_s=0.3, force_polling=True, nice=0
+    )
+    running = start_service([root], options)
+    [watch] = running.service.state().roots
+    assert watch.polling and "asked" in watch.reason
+    new = write(root / "polled.txt", "Found by a rescan, not by an event.")
+    batches = running.wait_for(lambda: str(new) in running.files())
+    assert any(b.kind == "poll" for b in batches)
+
+
+def test_a_root_over_the_watch_limit_falls_back_to_polling(start_service, root: Path) -> None:
+    """More folders than inotify watches allowed: polling, and the reason names the limit."""
+    options = ServiceOptions(quiet_s=0.2, health_interval_s=0.2, watch_limit=2, nice=0)
+    running = start_service([root], options)
+    [watch] = running.service.state().roots
+    assert watch.polling and "max_user_watches" in watch.reason
+
+
+def test_a_dead_observer_falls_back_to_polling(start_service, root: Path) -> None:
+    """If the observer thread dies, the root is polled and rescanned: never silently stale."""
+    options = ServiceOptions(quiet_s=0.2, health_interval_s=0.2, poll_interval_s=0.3, nice=0)
+    running = start_service([root], options)
+    assert running.service.watcher is not None
+    observer = running.service.watcher.observer(str(root))
+    assert observer is not None
+    observer.stop()
+    observer.join(10)
+    running.wait_for(lambda: running.service.state().roots[0].polling)
+    assert "stopped" in running.service.state().roots[0].reason
+    new = write(root / "after-death.txt", "Written after the watcher died.")
+    running.wait_for(lambda: str(new) in running.files())
+
+
+def test_a_second_writer_is_refused(start_service, root: Path, cache_dir: Path) -> None:
+    """While a service writes, another writer is refused with a clear message."""
+    running = start_service([root])
+    with pytest.raises(WriterLockedError, match="already indexing"):
+        Engine.open_writer(running.data, cache_dir=cache_dir)
+    second = IndexService(running.data, cache_dir=cache_dir, options=FAST)
+    with pytest.raises(WriterLockedError):
+        second.start()
+
+
+def test_the_data_dir_inside_a_root_is_never_indexed(
+    start_service, root: Path, embedder: Embedder, cache_dir: Path
+) -> None:
+    """finder's own files under a watched root cause no indexing of themselves."""
+    data = root / "finder-data"
+    running = start_service([root], data=data)
+    new = write(root / "notes/new.txt", "A note written after the start.")
+    batches = running.wait_for(running.settled(new))
+    assert not [p for p in running.files() if p.startswith(str(data))]
+    assert not [p for b in batches for p in b.paths if p.startswith(str(data))]
+
+
+def test_reading_a_file_does_not_trigger_indexing(start_service, root: Path) -> None:
+    """Opening and reading a file (as the indexer does) sends no update for it."""
+    running = start_service([root])
+    read = root / "trips/alps.txt"
+    with open(read, encoding="utf-8") as f:
+        f.read()
+    marker = write(root / "marker.txt", "written after the read")
+    batches = running.wait_for(lambda: str(marker) in running.files())
+    assert not [b for b in batches if str(read) in b.paths]
+
+
+def test_pause_holds_changes_until_resume(start_service, root: Path) -> None:
+    """While paused, events are collected but not indexed; resume indexes them."""
+    running = start_service([root])
+    coalescer = running.service.coalescer
+    arrived, wake_writer = threading.Event(), coalescer.on_first
+    coalescer.on_first = lambda: (arrived.set(), wake_writer())
+    running.service.pause()
+    running.wait_for(lambda: running.service.state().phase == "paused")
+    new = write(root / "while-paused.txt", "Saved while indexing was paused.")
+    assert arrived.wait(30), "the event never reached the service"
+    assert running.service.state().queued >= 1
+    assert str(new) not in running.files()
+    running.service.resume()
+    running.wait_for(running.settled(new))
