@@ -1,4 +1,5 @@
-"""``finder`` on the command line: index, search, status, roots, similar.
+"""``finder`` on the command line: index, search, status, roots, similar, and the live
+service's watch, pause and resume (in :mod:`finder.cli_service`).
 
 Output for people goes to stdout, progress and errors to stderr; ``--json`` gives
 machine-readable output whose field names are documented in README.md.
@@ -17,9 +18,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from finder import cli_service
 from finder.domain import SearchHit
 from finder.embed import resolve_model_path
 from finder.engine import Engine
+from finder.indexing.service import LAST_RECONCILE_KEY
 from finder.progress import ProgressBar
 from finder.query import QueryError
 from finder.store.catalog import CatalogError
@@ -61,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("status", help="what is indexed, pending and failed")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("watch", help="keep the index fresh as files change (foreground)")
+    p.add_argument(
+        "--poll", action="store_true", help="rescan now and then instead of OS change events"
+    )
+    sub.add_parser("pause", help="pause a running `finder watch` or app")
+    sub.add_parser("resume", help="resume a paused `finder watch` or app")
+
     p = sub.add_parser("roots", help="list, add or remove indexed folders")
     p.add_argument("action", choices=("list", "add", "remove"))
     p.add_argument("paths", nargs="*")
@@ -89,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _index(args: argparse.Namespace) -> int:
+    if _forward_index(args):
+        return 0
     with Engine.open_writer(args.data_dir) as engine:
         engine.add_roots(args.paths)
         settings = engine.settings
@@ -173,9 +185,14 @@ def _print_hits(hits: list[SearchHit], as_json: bool) -> None:
 def _status(args: argparse.Namespace) -> int:
     with Engine.open_reader(args.data_dir) as engine:
         st = engine.status()
+        stamp = engine.catalog.get_meta(LAST_RECONCILE_KEY)
+    last_reconcile = float(stamp) if stamp else None
+    service = cli_service.service_status(cli_service.data_dir_of(args))
     if args.json:
         data = asdict(st)
         data["failures"] = [{"path": p, "reason": r} for p, r in st.failures]
+        data["service"] = service
+        data["last_reconcile"] = (service or {}).get("last_reconcile") or last_reconcile
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
     print(f"data dir:   {st.data_dir}")
@@ -190,6 +207,8 @@ def _status(args: argparse.Namespace) -> int:
     )
     print(f"chunks:     {st.chunks} ({st.vectors} distinct vectors)")
     print(f"index size: {st.index_bytes / 1e6:.1f} MB on disk")
+    for line in cli_service.service_lines(service, last_reconcile):
+        print(line)
     for path, reason in st.failures[:20]:
         print(f"  failed: {path}: {reason}")
     if len(st.failures) > 20:
@@ -206,6 +225,8 @@ def _roots(args: argparse.Namespace) -> int:
             roots = []
         print("\n".join(roots) if roots else "(no folders)")
         return 0
+    if _forward_roots(args):
+        return 0
     with Engine.open_writer(args.data_dir) as engine:
         if args.action == "add":
             for root in engine.add_roots(args.paths):
@@ -216,10 +237,45 @@ def _roots(args: argparse.Namespace) -> int:
     return 0
 
 
+def _forward_index(args: argparse.Namespace) -> bool:
+    """With a service running, `finder index` asks it to add folders or rescan."""
+    data_dir = cli_service.data_dir_of(args)
+    if cli_service.service_status(data_dir) is None:
+        return False
+    if args.model or args.exclude or args.threads or args.max_file_mb or args.hidden is not None:
+        raise WriterLockedError(
+            "a finder service is indexing this data dir: stop it to change index settings"
+        )
+    if args.paths:
+        args.action = "add"
+        return _forward_roots(args)
+    cli_service.send_command(data_dir, "rescan")
+    print("the running finder service is rescanning every folder (`finder status` shows it)")
+    return True
+
+
+def _forward_roots(args: argparse.Namespace) -> bool:
+    """Hand a roots change to a running service (it holds the writer lock); False if none."""
+    paths = [os.path.abspath(os.path.expanduser(p)) for p in args.paths]
+    if args.action == "add":
+        for path in paths:
+            if not os.path.isdir(path):
+                raise NotADirectoryError(f"not a folder: {path}")
+    command = "add_roots" if args.action == "add" else "remove_roots"
+    if cli_service.send_command(cli_service.data_dir_of(args), command, paths=paths) is None:
+        return False
+    verb = "indexing" if args.action == "add" else "dropping"
+    print(f"the running finder service is {verb} {', '.join(paths)}")
+    return True
+
+
 _COMMANDS = {
     "index": _index,
     "search": _search,
     "status": _status,
     "roots": _roots,
     "similar": _similar,
+    "watch": cli_service.watch,
+    "pause": cli_service.pause_or_resume,
+    "resume": cli_service.pause_or_resume,
 }

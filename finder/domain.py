@@ -72,6 +72,7 @@ class IndexReport:
     failed: int = 0
     chunks_embedded: int = 0
     seconds: float = 0.0
+    paths: tuple[str, ...] = ()  # the first (up to 100) paths added, updated, moved, removed
 
 
 @dataclass(frozen=True, slots=True)

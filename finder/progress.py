@@ -60,6 +60,7 @@ class ProgressBar:
         if self._drawn and self._tty:
             self.stream.write("\n")
             self.stream.flush()
+        self._drawn = False
 
 
 def _duration(seconds: float) -> str:

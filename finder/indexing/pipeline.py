@@ -48,6 +48,7 @@ EMBED_BATCH = 128
 COMMIT_EVERY_FILES = 200
 COMMIT_EVERY_S = 2.0
 SAVE_VECTORS_EVERY_S = 60.0
+REPORTED_PATHS = 100  # an IndexReport names at most this many changed paths
 
 
 @dataclass(slots=True)
@@ -93,11 +94,11 @@ class Indexer:
         report = progress or (lambda _p: None)
         report(Progress("scanning", 0, 0))
         plan = self.plan(self.catalog.roots())
-        counts = self.apply(plan, report, stop=stop)
+        tally = self.apply(plan, report, stop=stop)
         embedded = self.embed_pending(report, stop=stop)
         self.collect_garbage()
         report(Progress("done", 1, 1))
-        return _report(counts, plan, embedded, started)
+        return tally.report(plan, embedded, started)
 
     def update(
         self,
@@ -116,17 +117,16 @@ class Indexer:
         """
         started = time.monotonic()
         report = progress or (lambda _p: None)
-        counts = dict.fromkeys(("added", "updated", "removed", "renamed", "failed"), 0)
-        counts["renamed"] = self._apply_moves(moves)
+        tally = Tally()
+        self._apply_moves(moves, tally)
         plan = self.plan_paths(paths)
-        for key, value in self.apply(plan, report, stop=stop).items():
-            counts[key] += value
+        self.apply(plan, report, stop=stop, tally=tally)
         embedded = self.embed_pending(report, stop=stop, save=False)
-        if counts["removed"] or counts["updated"]:
+        if tally.removed or tally.updated:
             with self.catalog.transaction():
                 orphans = self.catalog.delete_orphan_vectors()
             self.vectors.remove(orphans)
-        return _report(counts, plan, embedded, started)
+        return tally.report(plan, embedded, started)
 
     def plan(self, roots: Iterable[str]) -> ScanPlan:
         """Compare the disk under ``roots`` with the catalog (stat only, no reading).
@@ -201,28 +201,32 @@ class Indexer:
 
     # --- phase 1: text ----------------------------------------------------------------
     def apply(
-        self, plan: ScanPlan, report: ProgressCallback, *, stop: StopCheck = bool
-    ) -> dict[str, int]:
+        self,
+        plan: ScanPlan,
+        report: ProgressCallback,
+        *,
+        stop: StopCheck = bool,
+        tally: Tally | None = None,
+    ) -> Tally:
         """Renames, deletions and extraction, committed in batches; ``stop`` ends it early."""
-        counts = dict.fromkeys(("added", "updated", "removed", "renamed", "failed"), 0)
-        new = self._apply_renames(plan, counts)
-        vanished_ids = [s.id for s in plan.vanished]
+        tally = tally or Tally()
+        new = self._apply_renames(plan, tally)
         with self.catalog.transaction():
-            for file_id in vanished_ids:
-                self.catalog.delete_file(file_id)
-        counts["removed"] += len(vanished_ids)
+            for state in plan.vanished:
+                self.catalog.delete_file(state.id)
+                tally.note("removed", state.path)
 
         todo: list[tuple[DiskFile, FileState | None]] = [(d, None) for d in new]
         todo += plan.changed
         if not todo:
-            return counts
+            return tally
         started = last_commit = time.monotonic()
         batch: list[_FileResult] = []
         for done, result in enumerate(self._extract_all(todo, plan.digests), 1):
             batch.append(result)
             if result.status is FileStatus.FAILED:
-                counts["failed"] += 1
-            counts["updated" if result.previous else "added"] += 1
+                tally.failed += 1
+            tally.note("updated" if result.previous else "added", result.disk.path)
             now = time.monotonic()
             if len(batch) >= COMMIT_EVERY_FILES or now - last_commit >= COMMIT_EVERY_S:
                 self._commit(batch)
@@ -232,9 +236,9 @@ class Indexer:
             if stop():
                 break  # the files not reached are still new or changed for the next run
         self._commit(batch)
-        return counts
+        return tally
 
-    def _apply_renames(self, plan: ScanPlan, counts: dict[str, int]) -> list[DiskFile]:
+    def _apply_renames(self, plan: ScanPlan, tally: Tally) -> list[DiskFile]:
         """Match new paths to vanished files with the same content; returns the rest.
 
         A moved or renamed file keeps its row, chunks and vectors: nothing is extracted
@@ -261,18 +265,17 @@ class Indexer:
                     continue
                 self.catalog.rename_file(match.id, catalog_path(disk.path), disk.mtime_ns)
                 renamed_ids.add(match.id)
-                counts["renamed"] += 1
+                tally.note("renamed", disk.path)
         plan.vanished = [s for s in plan.vanished if s.id not in renamed_ids]
         return remaining
 
-    def _apply_moves(self, moves: Iterable[tuple[str, str]]) -> int:
-        """Rename catalog rows for files and folders moved on disk; returns files moved.
+    def _apply_moves(self, moves: Iterable[tuple[str, str]], tally: Tally) -> None:
+        """Rename catalog rows for files and folders moved on disk.
 
         A move whose source is back on disk, or whose destination is under no root, is
         skipped: the plan then sees it as a deletion plus, maybe, a new file.
         """
         roots = self.catalog.roots()
-        moved = 0
         with self.catalog.transaction():
             for src, dest in moves:
                 src, dest = catalog_path(os.path.normpath(src)), os.path.normpath(dest)
@@ -286,8 +289,7 @@ class Indexer:
                 for path, state in states.items():
                     new_path = catalog_path(dest) + path[len(src) :]
                     self.catalog.rename_file(state.id, new_path, state.mtime_ns)
-                moved += len(states)
-        return moved
+                    tally.note("renamed", new_path)
 
     def _extract_all(
         self, todo: list[tuple[DiskFile, FileState | None]], digests: dict[str, str]
@@ -418,6 +420,36 @@ class Indexer:
 
 
 @dataclass(slots=True)
+class Tally:
+    """What a run changed so far: counts, and the first paths for people to see."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    renamed: int = 0
+    failed: int = 0
+    paths: list[str] = field(default_factory=list)
+
+    def note(self, change: str, path: str) -> None:
+        setattr(self, change, getattr(self, change) + 1)
+        if len(self.paths) < REPORTED_PATHS:
+            self.paths.append(path)
+
+    def report(self, plan: ScanPlan, embedded: int, started: float) -> IndexReport:
+        return IndexReport(
+            added=self.added,
+            updated=self.updated,
+            removed=self.removed,
+            renamed=self.renamed,
+            unchanged=plan.unchanged,
+            failed=self.failed,
+            chunks_embedded=embedded,
+            seconds=time.monotonic() - started,
+            paths=tuple(self.paths),
+        )
+
+
+@dataclass(slots=True)
 class _FileResult:
     """What to write for one file; built off the catalog, committed in batches."""
 
@@ -429,19 +461,6 @@ class _FileResult:
     chunks: list = field(default_factory=list)
     copy_from: int | None = None
     keep_chunks: bool = False
-
-
-def _report(counts: dict[str, int], plan: ScanPlan, embedded: int, started: float) -> IndexReport:
-    return IndexReport(
-        added=counts["added"],
-        updated=counts["updated"],
-        removed=counts["removed"],
-        renamed=counts["renamed"],
-        unchanged=plan.unchanged,
-        failed=counts["failed"],
-        chunks_embedded=embedded,
-        seconds=time.monotonic() - started,
-    )
 
 
 def catalog_path(path: str) -> str:

@@ -23,10 +23,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from finder.domain import IndexReport, Progress
 from finder.embed import Embedder
 from finder.engine import Engine
+from finder.indexing.control import ControlServer
 from finder.watch.coalescer import Batch, Coalescer
 from finder.watch.watcher import FolderWatcher, RootWatch
 
@@ -48,6 +50,7 @@ class ServiceOptions:
     force_polling: bool = False
     watch_limit: int | None = None  # None: the system's inotify limit
     nice: int = 10  # added to the writer thread's CPU niceness (Linux)
+    control: bool = True  # answer finder pause / resume / status on the data dir's socket
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +60,7 @@ class ServiceState:
     phase: str  # "starting" | "reconciling" | "indexing" | "idle" | "paused" | "stopped"
     roots: tuple[RootWatch, ...] = ()
     queued: int = 0  # paths with events not yet indexed
+    paused: bool = False  # asked to pause (the phase says when it has)
     last_reconcile: float | None = None  # epoch seconds of the last full rescan
     progress: Progress | None = None
     pid: int = field(default_factory=os.getpid)
@@ -66,6 +70,7 @@ class ServiceState:
             "phase": self.phase,
             "pid": self.pid,
             "queued": self.queued,
+            "paused": self.paused,
             "last_reconcile": self.last_reconcile,
             "roots": [{"root": r.root, "mode": r.mode, "reason": r.reason} for r in self.roots],
             "progress": None
@@ -100,13 +105,17 @@ class IndexService:
         options: ServiceOptions | None = None,
         on_progress: Callable[[Progress], None] | None = None,
         on_batch: Callable[[BatchReport], None] | None = None,
+        on_watch: Callable[[list[RootWatch]], None] | None = None,
     ) -> None:
+        """Callbacks, all on the writer thread: ``on_progress`` during runs, ``on_batch``
+        after each update, ``on_watch`` when how the roots are followed changes."""
         self.data_dir = data_dir
         self.cache_dir = cache_dir
         self.options = options or ServiceOptions()
         self._embedder = embedder
         self._on_progress = on_progress or (lambda _p: None)
         self._on_batch = on_batch or (lambda _b: None)
+        self._on_watch = on_watch or (lambda _r: None)
         self._wake = threading.Event()
         self.coalescer = Coalescer(
             quiet_s=self.options.quiet_s,
@@ -118,11 +127,13 @@ class IndexService:
         self._paused = False
         self._restart_watchers = False
         self._reconcile_due = False
+        self._root_changes: list[tuple[list[str], list[str]]] = []
         self._state = ServiceState("starting")
         self._thread: threading.Thread | None = None
         self._opened = threading.Event()
         self._open_error: BaseException | None = None
         self.watcher: FolderWatcher | None = None  # the writer thread's; read by tests
+        self.error: Exception | None = None  # why the writer thread died, if it did
 
     # --- control, from any thread -----------------------------------------------------
     def start(self, timeout: float = 60.0) -> None:
@@ -178,9 +189,19 @@ class IndexService:
             self._restart_watchers |= restart_watchers
         self._wake.set()
 
+    def change_roots(self, add: list[str], remove: list[str]) -> None:
+        """Add and remove indexed folders; the writer then rewatches and reconciles.
+
+        Folders are checked by the writer; one that is not a folder is logged and skipped.
+        """
+        with self._lock:
+            self._root_changes.append((list(add), list(remove)))
+            self._restart_watchers = self._reconcile_due = True
+        self._wake.set()
+
     def state(self) -> ServiceState:
         with self._lock:
-            return replace(self._state, queued=len(self.coalescer))
+            return replace(self._state, queued=len(self.coalescer), paused=self._paused)
 
     # --- the writer thread ------------------------------------------------------------
     def _run(self) -> None:
@@ -194,12 +215,16 @@ class IndexService:
             self._opened.set()
             return
         self._opened.set()
+        control = ControlServer(engine.paths.root, self._answer)
+        if self.options.control:
+            control.start()
         try:
             self._serve(engine)
-        except Exception:
+        except Exception as err:
             log.exception("the index service failed")
-            raise
+            self.error = err
         finally:
+            control.stop()
             if self.watcher is not None:
                 self.watcher.stop()
             engine.close()  # saves the vector index, releases the writer lock
@@ -214,7 +239,7 @@ class IndexService:
         next_health = now + self.options.health_interval_s
         next_poll = now + self.options.poll_interval_s
         next_rescan = now + self.options.rescan_interval_s
-        last_save, dirty = now, False
+        last_save = now
         while not self._stopping:
             self._wake.clear()
             if self._is_paused():
@@ -222,32 +247,32 @@ class IndexService:
                 self._wake.wait()
                 continue
             now = time.monotonic()
-            restart, reconcile = self._take_requests()
+            restart, reconcile = self._take_requests(engine)
             if restart:
                 self._start_watching(engine)
             if reconcile:
                 next_rescan = now
             if now >= next_health:
                 died = self.watcher.check() if self.watcher else []
-                self._publish_roots()
                 if died:
-                    dirty |= self._update(engine, "poll", died)
+                    self._publish_roots()
+                    self._update(engine, "poll", died)
                 next_health = now + self.options.health_interval_s
             if now >= next_rescan:
-                dirty |= self._reconcile(engine)
+                self._reconcile(engine)
                 next_rescan = now + self.options.rescan_interval_s
             if now >= next_poll:
                 polled = [w.root for w in self._roots() if w.polling]
                 if polled:
-                    dirty |= self._update(engine, "poll", polled)
+                    self._update(engine, "poll", polled)
                 next_poll = now + self.options.poll_interval_s
             batch = self.coalescer.take_ready()
             if batch:
-                dirty |= self._update(engine, "events", batch.paths, batch)
+                self._update(engine, "events", batch.paths, batch)
                 continue  # more may be ready: look again before sleeping
-            if dirty and time.monotonic() - last_save >= self.options.save_interval_s:
-                engine.save()
-                last_save, dirty = time.monotonic(), False
+            if time.monotonic() - last_save >= self.options.save_interval_s:
+                engine.save()  # a no-op when no vector changed
+                last_save = time.monotonic()
             self._set_state(phase="idle", progress=None)
             due = self.coalescer.due_in()
             waits = [next_health, next_poll, next_rescan]
@@ -269,8 +294,8 @@ class IndexService:
         self.watcher.start(engine.roots())
         self._publish_roots()
 
-    def _reconcile(self, engine: Engine) -> bool:
-        """Rescan every root (stat only); True if anything changed."""
+    def _reconcile(self, engine: Engine) -> None:
+        """Rescan every root (stat only for unchanged files)."""
         self._set_state(phase="reconciling")
         report = engine.index(self._progress, stop=self._interrupted)
         if not self._interrupted():
@@ -280,7 +305,6 @@ class IndexService:
         else:
             self.rescan(restart_watchers=False)  # not finished: again when resumed
         self._on_batch(BatchReport("reconcile", tuple(engine.roots()), report))
-        return _changed(report)
 
     def _update(
         self,
@@ -288,14 +312,29 @@ class IndexService:
         kind: str,
         paths: tuple[str, ...] | list[str],
         batch: Batch | None = None,
-    ) -> bool:
+    ) -> None:
         self._set_state(phase="indexing")
         moves = batch.moves if batch is not None else ()
         report = engine.update(paths, moves, self._progress, stop=self._interrupted)
         if self._interrupted() and not self._stopping:
             self.coalescer.touch(*paths)  # paused mid-batch: do it again after resume
         self._on_batch(BatchReport(kind, tuple(paths), report))
-        return _changed(report)
+
+    def _answer(self, request: dict[str, Any]) -> dict[str, Any]:
+        """A control-socket request (on the control thread)."""
+        command = request["command"]
+        if command == "pause":
+            self.pause()
+        elif command == "resume":
+            self.resume()
+        elif command == "rescan":
+            self.rescan()
+        elif command in ("add_roots", "remove_roots"):
+            paths = [str(p) for p in request.get("paths", [])]
+            self.change_roots(
+                paths if command == "add_roots" else [], paths if command == "remove_roots" else []
+            )
+        return self.state().to_json()
 
     # --- small helpers ----------------------------------------------------------------
     def _progress(self, progress: Progress) -> None:
@@ -309,26 +348,32 @@ class IndexService:
         with self._lock:
             return self._paused
 
-    def _take_requests(self) -> tuple[bool, bool]:
-        """(restart the watchers, reconcile now), clearing both."""
+    def _take_requests(self, engine: Engine) -> tuple[bool, bool]:
+        """Apply root changes; returns (restart the watchers, reconcile now), cleared."""
         with self._lock:
             taken = (self._restart_watchers, self._reconcile_due)
             self._restart_watchers = self._reconcile_due = False
-            return taken
+            changes, self._root_changes = self._root_changes, []
+        for add, remove in changes:
+            for folder in add:
+                try:
+                    engine.add_roots([folder])
+                except NotADirectoryError as err:
+                    log.warning("%s", err)
+            engine.remove_roots(remove)
+        return taken
 
     def _roots(self) -> list[RootWatch]:
         return self.watcher.states() if self.watcher is not None else []
 
     def _publish_roots(self) -> None:
-        self._set_state(roots=tuple(self._roots()))
+        roots = self._roots()
+        self._set_state(roots=tuple(roots))
+        self._on_watch(roots)
 
     def _set_state(self, **changes: object) -> None:
         with self._lock:
             self._state = replace(self._state, **changes)  # type: ignore[arg-type]
-
-
-def _changed(report: IndexReport) -> bool:
-    return bool(report.added or report.updated or report.removed or report.renamed)
 
 
 def _lower_priority(nice: int) -> None:

@@ -31,21 +31,38 @@ class Running:
         self.service = service
         self.reports = reports
         self.data = data
+        self.batches: list[BatchReport] = []
 
-    def wait_for(self, condition: Callable[[], bool], timeout: float = 30.0) -> list[BatchReport]:
+    def wait_for(self, condition: Callable[[], bool], timeout: float = 30.0) -> None:
         """Wait until ``condition`` holds, checking after each batch (and every 50 ms, for
-        conditions no batch announces, such as a pause); returns the batches seen."""
+        conditions no batch announces, such as a pause). Batches go to ``self.batches``."""
         deadline = time.monotonic() + timeout
-        seen: list[BatchReport] = []
         while not condition():
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise AssertionError(f"condition not met in {timeout} s; batches: {seen}")
+                raise AssertionError(f"condition not met in {timeout} s; {self.batches}")
             try:
-                seen.append(self.reports.get(timeout=min(remaining, 0.05)))
+                self.batches.append(self.reports.get(timeout=min(remaining, 0.05)))
             except queue.Empty:
                 continue
-        return seen
+
+    def barrier(self, root: Path) -> None:
+        """Write a marker file and wait for the batch holding it: events are delivered in
+        order, so every event before the marker has been handled by then."""
+        marker = write(root / f"marker-{len(self.batches)}.txt", "marker")
+        self.wait_for(lambda: any(str(marker) in b.paths for b in self.batches))
+
+    def touching(self, path: Path) -> list[BatchReport]:
+        return [b for b in self.batches if str(path) in b.paths]
+
+    def wait_for_batch(self, kind: str, timeout: float = 60.0) -> BatchReport:
+        """The next batch report of ``kind`` ("reconcile", "poll" or "events")."""
+        deadline = time.monotonic() + timeout
+        while True:
+            report = self.reports.get(timeout=max(0.0, deadline - time.monotonic()))
+            self.batches.append(report)
+            if report.kind == kind:
+                return report
 
     def files(self) -> dict[str, tuple[int, str]]:
         """Indexed paths -> (file id, status), read through a separate connection."""
@@ -96,7 +113,7 @@ def start_service(
         service.start()
         started.append(service)
         running = Running(service, reports, data)
-        running.wait_for(lambda: service.state().last_reconcile is not None)
+        running.wait_for_batch("reconcile")
         return running
 
     yield _start
@@ -143,10 +160,24 @@ def test_a_renamed_folder_keeps_its_files_ids(start_service, root: Path) -> None
     before = running.files()[str(root / "notes/boiler.txt")]
     os.rename(root / "notes", root / "archive")
     new_path = str(root / "archive/boiler.txt")
-    batches = running.wait_for(lambda: new_path in running.files())
+    running.wait_for(lambda: new_path in running.files())
+    running.barrier(root)
     assert running.files()[new_path] == before
     assert str(root / "notes/boiler.txt") not in running.files()
-    assert sum(b.report.chunks_embedded for b in batches) == 0
+    assert running.touching(root / "archive")[0].report.chunks_embedded == 0
+
+
+def test_a_file_moved_to_another_folder_keeps_its_id(start_service, root: Path) -> None:
+    """Moving a file between folders renames its row: same id, found at the new path."""
+    (root / "archive").mkdir()  # watched before the move: inotify pairs the two ends
+    running = start_service([root])
+    before = running.files()[str(root / "trips/alps.txt")]
+    os.rename(root / "trips/alps.txt", root / "archive/alps.txt")
+    running.wait_for(lambda: str(root / "archive/alps.txt") in running.files())
+    running.barrier(root)
+    assert running.files()[str(root / "archive/alps.txt")] == before
+    assert str(root / "trips/alps.txt") not in running.files()
+    assert sum(b.report.chunks_embedded for b in running.batches[1:]) == 1  # the marker
 
 
 def test_an_atomic_save_is_one_update_of_the_real_file(start_service, root: Path) -> None:
@@ -156,11 +187,10 @@ def test_an_atomic_save_is_one_update_of_the_real_file(start_service, root: Path
     temp = root / "notes/boiler.txt.tmp~"
     temp.write_text("The electrician rewired the cellar lights.", encoding="utf-8")
     os.replace(temp, target)
-    batches = running.wait_for(
-        lambda: search(running, "electrical wiring downstairs") == str(target)
-    )
+    running.wait_for(lambda: search(running, "electrical wiring downstairs") == str(target))
+    running.barrier(root)
     assert str(temp) not in running.files()
-    assert len([b for b in batches if str(target) in b.paths]) == 1
+    assert len(running.touching(target)) == 1
 
 
 def test_a_burst_of_2000_files_is_a_few_batches(start_service, root: Path) -> None:
@@ -170,10 +200,11 @@ def test_a_burst_of_2000_files_is_a_few_batches(start_service, root: Path) -> No
     folder.mkdir()
     for n in range(2000):
         (folder / f"note-{n:04}.txt").write_text(f"burst note number {n}", encoding="utf-8")
-    batches = running.wait_for(
+    running.wait_for(
         lambda: sum(p.startswith(str(folder)) for p in running.files()) == 2000, timeout=120
     )
-    event_batches = [b for b in batches if b.kind == "events"]
+    running.barrier(root)
+    event_batches = [b for b in running.batches if b.kind == "events"]
     assert 1 <= len(event_batches) <= 20
 
 
@@ -198,8 +229,9 @@ def test_forced_polling_still_follows_the_disk(start_service, root: Path) -> Non
     [watch] = running.service.state().roots
     assert watch.polling and "asked" in watch.reason
     new = write(root / "polled.txt", "Found by a rescan, not by an event.")
-    batches = running.wait_for(lambda: str(new) in running.files())
-    assert any(b.kind == "poll" for b in batches)
+    assert running.service.watcher is not None
+    assert running.service.watcher.observer(str(root)) is None  # no events: only rescans
+    running.wait_for(lambda: str(new) in running.files())
 
 
 def test_a_root_over_the_watch_limit_falls_back_to_polling(start_service, root: Path) -> None:
@@ -242,9 +274,10 @@ def test_the_data_dir_inside_a_root_is_never_indexed(
     data = root / "finder-data"
     running = start_service([root], data=data)
     new = write(root / "notes/new.txt", "A note written after the start.")
-    batches = running.wait_for(running.settled(new))
+    running.wait_for(running.settled(new))
+    running.barrier(root)
     assert not [p for p in running.files() if p.startswith(str(data))]
-    assert not [p for b in batches for p in b.paths if p.startswith(str(data))]
+    assert not [p for b in running.batches for p in b.paths if p.startswith(str(data))]
 
 
 def test_reading_a_file_does_not_trigger_indexing(start_service, root: Path) -> None:
@@ -253,9 +286,8 @@ def test_reading_a_file_does_not_trigger_indexing(start_service, root: Path) -> 
     read = root / "trips/alps.txt"
     with open(read, encoding="utf-8") as f:
         f.read()
-    marker = write(root / "marker.txt", "written after the read")
-    batches = running.wait_for(lambda: str(marker) in running.files())
-    assert not [b for b in batches if str(read) in b.paths]
+    running.barrier(root)
+    assert not running.touching(read)
 
 
 def test_pause_holds_changes_until_resume(start_service, root: Path) -> None:
