@@ -88,6 +88,7 @@ class Engine:
         return cls(paths, Catalog(paths.catalog, readonly=True), None)
 
     def close(self) -> None:
+        self.release_workers()
         self.save()
         self.catalog.close()
         if self._lock is not None:
@@ -111,6 +112,7 @@ class Engine:
 
     def update_settings(self, settings: IndexSettings) -> None:
         self.catalog.set_meta("settings", settings.to_json())
+        self.release_workers()
         self._indexer = None  # built again with the new rules
 
     def roots(self) -> list[str]:
@@ -164,6 +166,11 @@ class Engine:
         """Write the vector index file (the catalog is committed as it goes)."""
         if self._vectors is not None and self.writable:
             self._vectors.save()
+
+    def release_workers(self) -> None:
+        """Stop idle parser processes (a long-running service calls this when idle)."""
+        if self._indexer is not None:
+            self._indexer.close_workers()
 
     def scan_rules(self) -> ScanRules:
         """What the scanner skips, including finder's own data and cache dirs."""

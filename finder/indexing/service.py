@@ -47,6 +47,7 @@ class ServiceOptions:
     rescan_interval_s: float = 3600.0  # light rescans of watched roots (missed events)
     health_interval_s: float = 2.0  # how often dead watchers are looked for
     save_interval_s: float = 600.0  # vector index saves (the catalog commits as it goes)
+    release_workers_s: float = 300.0  # parser processes are stopped after this long idle
     force_polling: bool = False
     watch_limit: int | None = None  # None: the system's inotify limit
     nice: int = 10  # added to the writer thread's CPU niceness (Linux)
@@ -122,8 +123,8 @@ class IndexService:
             max_hold_s=self.options.max_hold_s,
             on_first=self._wake.set,
         )
+        self._stopping = False  # set without the lock: a signal handler must never block
         self._lock = threading.Lock()  # guards the fields below
-        self._stopping = False
         self._paused = False
         self._restart_watchers = False
         self._reconcile_due = False
@@ -239,7 +240,7 @@ class IndexService:
         next_health = now + self.options.health_interval_s
         next_poll = now + self.options.poll_interval_s
         next_rescan = now + self.options.rescan_interval_s
-        last_save = now
+        last_save = last_work = now
         while not self._stopping:
             self._wake.clear()
             if self._is_paused():
@@ -269,10 +270,13 @@ class IndexService:
             batch = self.coalescer.take_ready()
             if batch:
                 self._update(engine, "events", batch.paths, batch)
+                last_work = time.monotonic()
                 continue  # more may be ready: look again before sleeping
             if time.monotonic() - last_save >= self.options.save_interval_s:
                 engine.save()  # a no-op when no vector changed
                 last_save = time.monotonic()
+            if time.monotonic() - last_work >= self.options.release_workers_s:
+                engine.release_workers()  # a no-op when none run
             self._set_state(phase="idle", progress=None)
             due = self.coalescer.due_in()
             waits = [next_health, next_poll, next_rescan]

@@ -28,7 +28,7 @@ class Clock:
 def forwarder(**kwargs: object) -> tuple[EventForwarder, Coalescer, Clock]:
     clock = Clock()
     coalescer = Coalescer(quiet_s=0.1, clock=clock)
-    return EventForwarder("/r", coalescer, **kwargs), coalescer, clock  # type: ignore[arg-type]
+    return EventForwarder("/r", coalescer, **kwargs), coalescer, clock
 
 
 def taken(coalescer: Coalescer, clock: Clock) -> tuple[tuple[str, ...], tuple]:

@@ -12,10 +12,10 @@ from finder.watch.coalescer import Coalescer
 from finder.watch.watcher import FolderWatcher, count_folders, filesystem_type, notifier_name
 
 
-class RefusingObserver(Observer):  # type: ignore[misc,valid-type]
+class RefusingObserver(Observer):
     """A real observer whose watch the OS refuses, as when inotify watches run out."""
 
-    def schedule(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+    def schedule(self, *args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "inotify watch limit reached")
 
 
