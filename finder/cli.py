@@ -22,6 +22,7 @@ from finder import cli_service
 from finder.domain import SearchHit
 from finder.embed import resolve_model_path
 from finder.engine import Engine
+from finder.indexing.control import send_command
 from finder.indexing.service import LAST_RECONCILE_KEY
 from finder.progress import ProgressBar
 from finder.query import QueryError
@@ -249,7 +250,7 @@ def _forward_index(args: argparse.Namespace) -> bool:
     if args.paths:
         args.action = "add"
         return _forward_roots(args)
-    cli_service.send_command(data_dir, "rescan")
+    send_command(data_dir, "rescan")
     print("the running finder service is rescanning every folder (`finder status` shows it)")
     return True
 
@@ -262,7 +263,7 @@ def _forward_roots(args: argparse.Namespace) -> bool:
             if not os.path.isdir(path):
                 raise NotADirectoryError(f"not a folder: {path}")
     command = "add_roots" if args.action == "add" else "remove_roots"
-    if cli_service.send_command(cli_service.data_dir_of(args), command, paths=paths) is None:
+    if send_command(cli_service.data_dir_of(args), command, paths=paths) is None:
         return False
     verb = "indexing" if args.action == "add" else "dropping"
     print(f"the running finder service is {verb} {', '.join(paths)}")

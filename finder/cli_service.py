@@ -15,14 +15,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from finder.domain import IndexReport
+from finder.domain import IndexReport, Progress
 from finder.indexing.control import send_command
-
-__all__ = ["data_dir_of", "pause_or_resume", "send_command", "service_lines", "watch"]
 from finder.indexing.service import BatchReport, IndexService, ServiceOptions
 from finder.paths import default_data_dir
 from finder.progress import ProgressBar
 from finder.watch.watcher import RootWatch
+
+BAR_FROM = 50  # files or chunks: smaller updates print one line when done, no bar
 
 
 def data_dir_of(args: argparse.Namespace) -> Path:
@@ -48,11 +48,15 @@ def watch(args: argparse.Namespace) -> int:
         if not roots:
             print("finder: no folders yet: `finder roots add FOLDER` adds one", file=sys.stderr)
 
+    def on_progress(progress: Progress) -> None:
+        if progress.total >= BAR_FROM or progress.phase == "scanning":
+            bar.update(progress)  # a bar for long runs; a saved file is just its line
+
     options = ServiceOptions(force_polling=args.poll)
     service = IndexService(
         args.data_dir,
         options=options,
-        on_progress=bar.update,
+        on_progress=on_progress,
         on_batch=on_batch,
         on_watch=on_watch,
     )
