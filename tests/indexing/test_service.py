@@ -180,6 +180,23 @@ def test_a_file_moved_to_another_folder_keeps_its_id(start_service, root: Path) 
     assert sum(b.report.chunks_embedded for b in running.batches[1:]) == 1  # the marker
 
 
+def test_folders_moved_out_and_in_leave_and_join_the_index(
+    start_service, root: Path, tmp_path: Path
+) -> None:
+    """A folder moved out of the root is dropped; one moved in from outside is indexed."""
+    outside = tmp_path / "outside"
+    write(outside / "incoming/recipe.txt", "Whisk eggs and sugar, fold in flour, bake.")
+    running = start_service([root])
+    os.rename(root / "trips", outside / "trips")
+    os.rename(outside / "incoming", root / "incoming")
+    running.wait_for(
+        lambda: (
+            set(running.files())
+            == {str(root / "notes/boiler.txt"), str(root / "incoming/recipe.txt")}
+        )
+    )
+
+
 def test_an_atomic_save_is_one_update_of_the_real_file(start_service, root: Path) -> None:
     """Write a temp file then rename it over the real one: one update, no temp file."""
     running = start_service([root])
