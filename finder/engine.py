@@ -12,7 +12,7 @@ The GUI and the watcher service wrap it in their own writer thread.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from finder.extract import ExtractLimits
 from finder.indexing.pipeline import Indexer, ProgressCallback, StopCheck
 from finder.indexing.scanner import ScanRules
 from finder.paths import DataPaths, default_cache_dir, default_data_dir
+from finder.preview import Passage, join_chunks
 from finder.search import FusionWeights, Searcher
 from finder.settings import IndexSettings
 from finder.store.catalog import Catalog
@@ -228,13 +229,22 @@ class Engine:
                     manifest.dimension if manifest else self._load_index_embedder().dimension
                 )
             index = VectorIndex(self.paths.vectors, dimension, threads=self.settings.threads)
-
-            def load(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-                return self.catalog.vectors_by_ids(ids.tolist(), index.dimension)
-
-            index.load_and_sync(self.catalog.live_vector_ids(), load)
+            index.load_and_sync(self.catalog.live_vector_ids(), self._stored_vectors(index))
             self._vectors = index
         return self._vectors
+
+    def refresh(self) -> None:
+        """Let a reader see what the writer committed since it opened: new vectors join
+        its in-memory index, deleted ones leave it (catalog rows are seen anyway)."""
+        if self._vectors is not None:
+            index = self._vectors
+            index.sync(self.catalog.live_vector_ids(), self._stored_vectors(index))
+
+    def _stored_vectors(self, index: VectorIndex) -> Callable[[np.ndarray], tuple]:
+        def load(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            return self.catalog.vectors_by_ids(ids.tolist(), index.dimension)
+
+        return load
 
     # --- searching --------------------------------------------------------------------
     def search(self, query: str, limit: int = 20, *, legs: str = "hybrid") -> list[SearchHit]:
@@ -259,6 +269,11 @@ class Engine:
         searcher = Searcher(self.catalog, vectors, lambda _q: centre, weights)
         hits = searcher.search("similar", limit + 1, legs="meaning")
         return [h for h in hits if h.path != target][:limit]
+
+    def passage(self, chunk_id: int, context: int = 2) -> Passage | None:
+        """The text around a matched chunk (its page, for PDFs) for a preview pane."""
+        found = self.catalog.chunks_around(chunk_id, context)
+        return None if found is None else join_chunks(found[0], found[1], chunk_id)
 
     def _get_searcher(self) -> Searcher:
         if self._searcher is None:

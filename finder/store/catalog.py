@@ -279,6 +279,21 @@ class Catalog:
         rows = self._db.execute(sql.CHUNKS_BY_IDS.format(marks=sql.marks(len(ids))), list(ids))
         return {r[0]: r for r in rows}
 
+    def chunks_around(self, chunk_id: int, context: int) -> tuple[str, list[tuple]] | None:
+        """(path, chunks) near a chunk: its whole page for paged files, else ``context``
+        chunks either side; each chunk (id, page, start, stop, text), in order."""
+        place = self._db.execute(sql.CHUNK_PLACE, (chunk_id,)).fetchone()
+        if place is None:
+            return None
+        file_id, ord_, page, path = place
+        if page is not None:
+            rows = self._db.execute(sql.CHUNKS_OF_PAGE, (file_id, page))
+        else:
+            rows = self._db.execute(
+                sql.CHUNKS_OF_FILE_BETWEEN, (file_id, ord_ - context, ord_ + context)
+            )
+        return path, rows.fetchall()
+
     # --- status -----------------------------------------------------------------------
     def count_files_by_status(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self._db.execute(sql.COUNT_FILES_BY_STATUS)}

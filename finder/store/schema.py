@@ -173,6 +173,17 @@ WHERE lower(name) = ?1 OR (lower(name) >= ?1 || '.' AND lower(name) < ?1 || '/')
 FILES_RECENT = "SELECT id, path, ext, mtime_ns FROM files ORDER BY mtime_ns DESC"
 CHUNKS_BY_VECTORS = "SELECT id, file_id, vector_id FROM chunks WHERE vector_id IN ({marks})"
 CHUNKS_BY_IDS = "SELECT id, file_id, page, start, stop, text FROM chunks WHERE id IN ({marks})"
+CHUNK_PLACE = """
+SELECT c.file_id, c.ord, c.page, f.path FROM chunks c JOIN files f ON f.id = c.file_id
+WHERE c.id = ?
+"""
+CHUNKS_OF_FILE_BETWEEN = """
+SELECT id, page, start, stop, text FROM chunks
+WHERE file_id = ? AND ord BETWEEN ? AND ? ORDER BY ord
+"""
+CHUNKS_OF_PAGE = (
+    "SELECT id, page, start, stop, text FROM chunks WHERE file_id = ? AND page = ? ORDER BY ord"
+)
 CHUNKS_CONTAINING = """
 SELECT c.id, c.file_id FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
 WHERE chunks_fts MATCH ? AND c.file_id IN ({marks}) AND instr(lower(c.text), ?) > 0
