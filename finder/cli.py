@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="where the index lives (default: $FINDER_DATA_DIR or the user data dir)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")  # none: open the window
 
     p = sub.add_parser("index", help="add folders and bring the index up to date")
     p.add_argument("paths", nargs="*", help="folders to add to the indexed roots")
@@ -89,6 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="finder: %(levelname)s: %(message)s",
     )
+    if args.command is None:
+        from finder.app import run  # Qt is imported only for the window
+
+        return run(args.data_dir)
     try:
         return _COMMANDS[args.command](args)
     except (WriterLockedError, CatalogError, QueryError, LookupError, NotADirectoryError) as err:

@@ -282,6 +282,11 @@ class Engine:
             self._searcher = Searcher(self.catalog, vectors, self._embed_query)
         return self._searcher
 
+    def prepare_meaning(self) -> None:
+        """Load the query model now (slow the first time) rather than at the first search."""
+        if read_manifest(self.paths.manifest) is not None:
+            self._embed_query("warm up")
+
     def _embed_query(self, text: str) -> np.ndarray:
         if self._query_embedder is None:
             if self._index_embedder is not None:

@@ -53,7 +53,7 @@ class ProgressBar:
         bar = "#" * filled + "-" * (self.width - filled)
         unit = "chunks" if p.phase == "embedding" else "files"
         eta = p.eta_s
-        eta_text = f", ETA {_duration(eta)}" if eta is not None else ""
+        eta_text = f", ETA {duration(eta)}" if eta is not None else ""
         return f"{label} [{bar}] {p.done}/{p.total} {unit}, {p.rate:.1f} {unit}/s{eta_text}"
 
     def finish(self) -> None:
@@ -63,7 +63,7 @@ class ProgressBar:
         self._drawn = False
 
 
-def _duration(seconds: float) -> str:
+def duration(seconds: float) -> str:
     seconds = int(seconds)
     if seconds < 60:
         return f"{seconds}s"

@@ -86,7 +86,8 @@ class Searcher:
     def search(self, raw: str, limit: int = 20, *, legs: str = "hybrid") -> list[SearchHit]:
         """Ranked files for ``raw`` (query syntax in :mod:`finder.query`).
 
-        ``legs`` is "hybrid" (the product), "keyword" or "meaning" (for benchmarks).
+        ``legs`` is "hybrid" (the product), "text" (all but meaning: what a window can
+        show while the model loads), or "keyword" or "meaning" alone (for benchmarks).
         """
         query = parse_query(raw)
         if not query.text.strip():
@@ -96,12 +97,12 @@ class Searcher:
         answers: list[tuple[str, float, LegResult]] = []
         if legs in ("hybrid", "meaning"):
             answers.append(("meaning", w.meaning, self._meaning(query, pool)))
-        if legs in ("hybrid", "keyword"):
+        if legs in ("hybrid", "text", "keyword"):
             answers.append(("keyword", w.keyword, self._keyword(query, pool)))
-        if legs == "hybrid":
+        if legs in ("hybrid", "text"):
             answers.append(("name", w.name, self._names(query, pool)))
         evidence = self._fuse(answers)
-        if legs == "hybrid":
+        if legs in ("hybrid", "text"):
             self._exact(query, evidence)
         return self._hits(query, evidence, limit)
 

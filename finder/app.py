@@ -1,0 +1,144 @@
+"""The composition root of the desktop app: builds the service, the search worker and
+the window, wires them in one place, and runs Qt's event loop.
+
+Only this module and :mod:`finder.gui` import Qt. Threads: the window on the GUI
+thread, searches on the search worker's QThread, indexing on the service's writer thread.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QCloseEvent, QIcon
+from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
+
+from finder.embed import Embedder
+from finder.gui.desktop import Desktop
+from finder.gui.index_bridge import IndexBridge
+from finder.gui.main_window import MainWindow
+from finder.gui.search_worker import SearchController, SearchWorker
+from finder.gui.single_instance import SingleInstance
+from finder.indexing.service import IndexService, ServiceOptions
+from finder.paths import default_data_dir
+from finder.store.lock import WriterLockedError
+
+ICON = Path(__file__).resolve().parent.parent / "resources" / "finder.svg"
+
+
+@dataclass
+class App:
+    """Everything the window needs, built and wired; :meth:`shutdown` undoes it."""
+
+    window: MainWindow
+    controller: SearchController
+    bridge: IndexBridge
+    service: IndexService | None
+
+    def shutdown(self) -> None:
+        """Stop searching, then indexing (the vector index is saved)."""
+        self.controller.stop()
+        if self.service is not None:
+            self.service.stop()
+
+
+def build(
+    data_dir: Path | None = None,
+    *,
+    cache_dir: Path | None = None,
+    embedder: Embedder | None = None,
+    desktop: Desktop | None = None,
+    options: ServiceOptions | None = None,
+) -> App:
+    """Build the app over ``data_dir``; indexing starts at once in the background."""
+    bridge = IndexBridge()
+    service = IndexService(
+        data_dir,
+        cache_dir=cache_dir,
+        embedder=embedder,
+        options=options,
+        on_progress=bridge.on_progress,
+        on_batch=bridge.on_batch,
+        on_watch=bridge.on_watch,
+    )
+    controller = SearchController(SearchWorker(data_dir, cache_dir))
+    window = MainWindow(
+        controller,
+        desktop or Desktop(),
+        add_folders=lambda folders: service.change_roots(folders, []),
+        set_paused=lambda paused: service.pause() if paused else service.resume(),
+    )
+    # Connected before the service starts: its first signals must not be lost.
+    bridge.progress.connect(window.status.show_progress)
+    bridge.batch_done.connect(lambda _batch: controller.refresh())
+    bridge.watch_changed.connect(window.status.show_watch)
+    bridge.watch_changed.connect(lambda roots: None if roots else window.show_no_folders())
+    try:
+        service.start()
+    except WriterLockedError as err:  # another finder indexes this data dir: search only
+        window.status.pause.setEnabled(False)
+        window.status.show_message(f"Searching only: {err}")
+        controller.refresh()
+        return App(window, controller, bridge, None)
+    return App(window, controller, bridge, service)
+
+
+class _HideToTray(QObject):
+    """Closing the window hides it when a tray icon can bring it back."""
+
+    def eventFilter(self, watched: QObject, event: object) -> bool:
+        if isinstance(event, QCloseEvent) and isinstance(watched, MainWindow):
+            event.ignore()
+            watched.hide()
+            return True
+        return False
+
+
+def _tray(app: QApplication, window: MainWindow, icon: QIcon) -> QSystemTrayIcon | None:
+    if not QSystemTrayIcon.isSystemTrayAvailable():
+        return None
+    tray = QSystemTrayIcon(icon, app)
+    menu = QMenu()
+    show = QAction("Show finder", menu)
+    show.triggered.connect(lambda: _raise(window))
+    quit_ = QAction("Quit", menu)
+    quit_.triggered.connect(app.quit)
+    menu.addAction(show)
+    menu.addAction(quit_)
+    tray.setContextMenu(menu)
+    tray.activated.connect(lambda _reason: _raise(window))
+    tray.show()
+    window.installEventFilter(_HideToTray(window))
+    return tray
+
+
+def _raise(window: MainWindow) -> None:
+    window.showNormal()
+    window.raise_()
+    window.activateWindow()
+    window.search.setFocus()
+    window.search.selectAll()
+
+
+def run(data_dir: Path | None = None) -> int:
+    """Open the window (or raise the one already open for this data dir)."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("finder")
+    app.setDesktopFileName("finder")
+    icon = QIcon(str(ICON))
+    app.setWindowIcon(icon)
+    instance = SingleInstance(data_dir or default_data_dir())
+    if instance.ask_running_to_raise():
+        return 0
+    instance.listen()
+    built = build(data_dir)
+    instance.raise_requested.connect(lambda: _raise(built.window))
+    tray = _tray(app, built.window, icon)
+    app.setQuitOnLastWindowClosed(tray is None)
+    app.aboutToQuit.connect(built.shutdown)
+    built.window.show()
+    _raise(built.window)
+    return app.exec()

@@ -1,0 +1,267 @@
+"""The main window: search as you type, see why each file matched, open it.
+
+GUI thread only. It holds no engine: searches go through :class:`SearchController`,
+indexing through the service's thread-safe methods, desktop calls through
+:class:`Desktop`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from finder.domain import SearchHit, Status
+from finder.gui.desktop import Desktop
+from finder.gui.filters import FilterBar
+from finder.gui.result_delegate import ResultDelegate
+from finder.gui.results_model import ResultsModel
+from finder.gui.search_worker import SearchController
+from finder.gui.status_bar import IndexStatusBar
+from finder.preview import Passage
+
+
+class MainWindow(QMainWindow):
+    """The search window."""
+
+    def __init__(
+        self,
+        controller: SearchController,
+        desktop: Desktop,
+        *,
+        add_folders: Callable[[list[str]], None],
+        set_paused: Callable[[bool], None],
+    ) -> None:
+        super().__init__()
+        self.controller = controller
+        self.desktop = desktop
+        self._add_folders = add_folders
+        self._failures: tuple[tuple[str, str], ...] = ()
+        self.setWindowTitle("finder")
+        self.resize(1100, 700)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search your files by meaning… (Esc clears)")
+        self.search.setClearButtonEnabled(True)
+        self.filters = FilterBar()
+        self.note = QLabel()
+        self.note.setObjectName("note")
+        self.note.hide()
+
+        self.model = ResultsModel()
+        self.results = QListView()
+        self.results.setModel(self.model)
+        self.results.setItemDelegate(ResultDelegate())
+        self.results.setUniformItemSizes(True)
+        self.results.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.search.installEventFilter(self)
+        self.results.installEventFilter(self)
+        self.preview = QPlainTextEdit()
+        self.preview.setReadOnly(True)
+        self.preview.setPlaceholderText("The passage that matched shows here.")
+        self.splitter = splitter = QSplitter()
+        splitter.addWidget(self.results)
+        splitter.addWidget(self.preview)
+        splitter.setSizes([600, 500])
+
+        self.empty = self._empty_state()
+        self.pages = QStackedWidget()
+        self.pages.addWidget(splitter)
+        self.pages.addWidget(self.empty)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.search)
+        layout.addWidget(self.filters)
+        layout.addWidget(self.note)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        self.status = IndexStatusBar()
+        self.setStatusBar(self.status)
+
+        self.search.textChanged.connect(self._query_changed)
+        self.filters.changed.connect(self._query_changed)
+        self.results.doubleClicked.connect(lambda _i: self.open_selected())
+        self.results.customContextMenuRequested.connect(self._context_menu)
+        self.results.selectionModel().currentChanged.connect(self._current_changed)
+        controller.results_changed.connect(self.show_results)
+        controller.passage_changed.connect(self.show_passage)
+        controller.problem.connect(self.status.show_message)
+        controller.status_changed.connect(self.show_status)
+        self.status.pause_toggled.connect(set_paused)
+        self.status.failures_clicked.connect(self.show_failures)
+        self.search.setFocus()
+
+    # --- what the user does -------------------------------------------------------------
+    def query(self) -> str:
+        return " ".join(t for t in (self.search.text().strip(), self.filters.terms()) if t)
+
+    def _query_changed(self) -> None:
+        self.controller.set_query(self.query())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Keys in the search field and the list drive the results (keyboard first)."""
+        if watched in (self.search, self.results) and event.type() == QEvent.Type.KeyPress:
+            key_event: QKeyEvent = event  # type: ignore[assignment]
+            key, mods = key_event.key(), key_event.modifiers()
+            if key_event.matches(QKeySequence.StandardKey.Copy):
+                if watched is self.search and self.search.hasSelectedText():
+                    return False  # copying typed text stays the field's job
+                if hit := self.selected():
+                    self.desktop.copy(hit.path)
+                return True
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and watched is self.search:
+                self._move(1 if key == Qt.Key.Key_Down else -1)
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                if mods & Qt.KeyboardModifier.ControlModifier:
+                    self.reveal_selected()
+                else:
+                    self.open_selected()
+                return True
+            if key == Qt.Key.Key_Escape:
+                self.search.clear()
+                self.search.setFocus()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _move(self, step: int) -> None:
+        rows = self.model.rowCount()
+        if rows == 0:
+            return
+        row = min(max(self.results.currentIndex().row() + step, 0), rows - 1)
+        self.results.setCurrentIndex(self.model.index(row))
+
+    def selected(self) -> SearchHit | None:
+        return self.model.hit(self.results.currentIndex().row())
+
+    def open_selected(self) -> None:
+        if hit := self.selected():
+            self.desktop.open(hit.path)
+
+    def reveal_selected(self) -> None:
+        if hit := self.selected():
+            self.desktop.reveal(hit.path)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        hit = self.selected()
+        if hit is None:
+            return
+        menu = QMenu(self)
+        for label, action in (
+            ("Open", self.open_selected),
+            ("Show in folder", self.reveal_selected),
+            ("Copy path", lambda: self.desktop.copy(hit.path)),
+            ("Find similar files", lambda: self.find_similar(hit.path)),
+        ):
+            item = QAction(label, menu)
+            item.triggered.connect(action)
+            menu.addAction(item)
+        menu.exec(self.results.viewport().mapToGlobal(pos))
+
+    def find_similar(self, path: str) -> None:
+        self.note.setText(f"Files similar to {os.path.basename(path)}")
+        self.note.show()
+        self.controller.find_similar(path)
+
+    # --- what comes back ----------------------------------------------------------------
+    def show_results(self, hits: list[SearchHit], meaning: bool) -> None:
+        self.model.set_hits(hits)
+        if not meaning:
+            self.note.setText("Loading meaning search… showing keyword and name matches first")
+            self.note.show()
+        elif self.note.text().startswith("Loading"):
+            self.note.hide()
+        if hits:
+            self.results.setCurrentIndex(self.model.index(0))
+        else:
+            self.preview.clear()
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        hit = self.model.hit(current.row())
+        if hit is not None and hit.chunk_id is not None:
+            self.controller.show_passage(hit.chunk_id)
+        elif hit is not None:
+            self.preview.setPlainText(f"{hit.path}\n\n(indexed by name only)")
+
+    def show_passage(self, passage: Passage | None) -> None:
+        if passage is None:
+            self.preview.clear()
+            return
+        self.preview.setPlainText(passage.text)  # plain text: never HTML
+        cursor = QTextCursor(self.preview.document())
+        cursor.setPosition(passage.match_start)
+        cursor.setPosition(passage.match_stop, QTextCursor.MoveMode.KeepAnchor)
+        marked = QTextCharFormat()
+        marked.setBackground(self.palette().highlight().color().lighter(170))
+        cursor.mergeCharFormat(marked)
+        cursor.setPosition(passage.match_start)
+        self.preview.setTextCursor(cursor)
+        self.preview.centerCursor()
+
+    def show_status(self, status: Status) -> None:
+        self._failures = status.failures
+        if not status.roots:
+            self.show_no_folders()
+            return
+        self.status.show_idle(status)
+        self.pages.setCurrentWidget(self.splitter)
+
+    def show_no_folders(self) -> None:
+        self.pages.setCurrentWidget(self.empty)
+        self.status.show_message("No folders to index yet")
+
+    def show_failures(self) -> None:
+        lines = [f"{path}\n    {reason}" for path, reason in self._failures[:200]]
+        box = QMessageBox(self)
+        box.setWindowTitle("Files that could not be read")
+        box.setText(f"{len(self._failures)} files could not be read; they are findable by name.")
+        box.setDetailedText("\n".join(lines))
+        box.open()
+
+    # --- first run ----------------------------------------------------------------------
+    def _empty_state(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        hello = QLabel(
+            "<h2>Nothing indexed yet</h2>"
+            "<p>finder reads your files on this computer, so you can find them by what "
+            "they say. Nothing leaves your machine.</p>"
+        )
+        hello.setTextFormat(Qt.TextFormat.RichText)  # our own text, never a file's
+        hello.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        documents = Path.home() / "Documents"
+        index_docs = QPushButton("Index my Documents folder")
+        index_docs.setToolTip(str(documents))
+        index_docs.setEnabled(documents.is_dir())
+        index_docs.clicked.connect(lambda: self._add_folders([str(documents)]))
+        pick = QPushButton("Choose folders…")
+        pick.clicked.connect(self._pick_folder)
+        for widget in (hello, index_docs, pick):
+            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch(2)
+        return page
+
+    def _pick_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose a folder to index")
+        if folder:
+            self._add_folders([folder])

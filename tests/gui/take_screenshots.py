@@ -1,0 +1,87 @@
+"""Screenshots of the real window: run it under Xvfb (real xcb), type, save PNGs.
+
+    xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python tests/gui/take_screenshots.py OUT_DIR
+
+Indexes a small demo folder with the real model into a temp data dir, opens the window
+as `finder` would, types a paraphrase, and saves ``results.png`` (results and preview)
+and ``empty.png`` (first run, no folders). Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from finder.app import build
+
+DEMO = {
+    "2024/quotes/renovation-agreement.txt": (
+        "Agreement between the homeowner and the plumbing contractor.\n\n"
+        "The plumber agrees to replace the kitchen pipes and the boiler for 1200 euros. "
+        "Payment is due within thirty days of completion of the works."
+    ),
+    "pets/kitten.md": "# Kitten care\n\nFeed your kitten twice daily and book vaccinations.",
+    "taxes/2024-deadline.txt": "Income declarations must reach the revenue office by April 30.",
+    "kitchen/bread.md": "Knead the dough ten minutes, let it rise overnight, bake at 220 C.",
+    "car/service-log.txt": "Changed the engine oil at 60,000 km; tyre pressure checked monthly.",
+    "work/q3-report.txt": "Quarterly revenue grew 12 percent, driven by cloud subscriptions.",
+    "home/boiler-manual.txt": "To reset the boiler, hold the red button for five seconds.",
+}
+
+
+def wait(ms: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def wait_for(signal: object, timeout_ms: int = 120_000) -> None:
+    loop = QEventLoop()
+    signal.connect(loop.quit)  # type: ignore[attr-defined]
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+
+
+def main(out: Path) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ.setdefault("FINDER_CACHE_DIR", str(Path(tmp) / "cache"))
+        empty = build(Path(tmp) / "empty-data")
+        empty.window.resize(1100, 680)
+        empty.window.show()
+        wait(1500)
+        empty.window.grab().save(str(out / "empty.png"))
+        empty.shutdown()
+        empty.window.close()
+
+        root = Path(tmp) / "Documents"
+        for rel, text in DEMO.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text, encoding="utf-8")
+        built = build(Path(tmp) / "data")
+        built.window.resize(1100, 680)
+        built.window.show()
+        assert built.service is not None
+        built.service.change_roots([str(root)], [])
+        while built.service.state().last_reconcile is None or built.service.state().phase != "idle":
+            wait_for(built.bridge.batch_done)
+        QTest.keyClicks(built.window.search, "the contract we signed with the plumber")
+        for _ in range(3):  # keyword answer, then meaning, then the preview
+            wait_for(built.controller.results_changed, 20_000)
+        wait(1500)
+        built.window.grab().save(str(out / "results.png"))
+        built.shutdown()
+    app.quit()
+    print(f"saved {out / 'results.png'} and {out / 'empty.png'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")))

@@ -1,0 +1,139 @@
+"""The window against a real index: pytest-qt, offscreen, real model, real service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from finder.app import App
+from finder.gui.result_delegate import term_ranges
+from tests.conftest import write
+from tests.gui.conftest import RecordingDesktop
+
+CORPUS = {
+    "2024/quotes/renovation-agreement.txt": (
+        "The plumber agreed to replace the kitchen pipes and the boiler for 1200 euros."
+    ),
+    "pets/kitten.md": "Feed your kitten twice daily and book vaccinations at the vet.",
+    "pets/puppy.md": "Walk your puppy twice a day and take it to the vet for its shots.",
+    "kitchen/bread.md": "Knead the dough ten minutes, let it rise overnight, then bake.",
+    "web/markup.txt": "This note mentions <b>html</b> tags and <script>alert(1)</script>.",
+}
+
+
+@pytest.fixture
+def indexed(qtbot, make_app: Callable[..., App], tmp_path: Path) -> tuple[App, Path]:
+    """The app with a folder of real files added through it and fully indexed."""
+    root = tmp_path / "files"
+    for rel, text in CORPUS.items():
+        write(root / rel, text)
+    app = make_app()
+    assert app.service is not None
+    with qtbot.waitSignal(
+        app.bridge.batch_done,
+        timeout=120_000,
+        check_params_cb=lambda b: b.kind == "reconcile" and b.report.added == len(CORPUS),
+    ):
+        app.service.change_roots([str(root)], [])
+    return app, root
+
+
+def type_query(qtbot, app: App, text: str) -> None:
+    """Type into the search field and wait for the answer that includes meaning."""
+    with qtbot.waitSignal(
+        app.controller.results_changed, timeout=60_000, check_params_cb=lambda _h, m: m
+    ):
+        qtbot.keyClicks(app.window.search, text)
+
+
+def test_typing_a_paraphrase_shows_the_right_file_first(qtbot, indexed) -> None:
+    """A query sharing no words with the file finds it first, with its passage shown."""
+    app, root = indexed
+    type_query(qtbot, app, "contract with the tradesman fixing water lines")
+    first = app.window.model.hit(0)
+    assert first is not None and first.path == str(root / "2024/quotes/renovation-agreement.txt")
+    qtbot.waitUntil(lambda: "plumber agreed" in app.window.preview.toPlainText())
+
+
+def test_keyboard_moves_opens_reveals_copies_and_clears(qtbot, indexed) -> None:
+    """Down/Up select, Enter opens, Ctrl+Enter reveals, Ctrl+C copies the path, Esc clears."""
+    app, _root = indexed
+    window = app.window
+    desktop = window.desktop
+    assert isinstance(desktop, RecordingDesktop)
+    type_query(qtbot, app, "kitten bread plumber")
+    assert window.model.rowCount() >= 2
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    second = window.selected()
+    assert second is not None and window.results.currentIndex().row() == 1
+    qtbot.keyClick(window.search, Qt.Key.Key_Up)
+    first = window.selected()
+    assert first is not None
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    qtbot.keyClick(window.search, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert desktop.opened == [first.path] and desktop.revealed == [first.path]
+    window.search.deselect()
+    qtbot.keyClick(window.search, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == first.path
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+    assert window.search.text() == ""
+
+
+def test_file_text_is_shown_literally_never_as_html(qtbot, indexed) -> None:
+    """A file containing <b>html</b> shows the tags as text in the list and the preview."""
+    app, root = indexed
+    type_query(qtbot, app, "html tags")
+    hit = app.window.model.hit(0)
+    assert hit is not None and hit.path == str(root / "web/markup.txt")
+    assert "<b>html</b>" in hit.snippet
+    qtbot.waitUntil(lambda: "<b>html</b>" in app.window.preview.toPlainText())
+    assert "<script>alert(1)</script>" in app.window.preview.toPlainText()
+
+
+def test_progress_of_a_real_indexing_run_is_shown(qtbot, make_app, tmp_path: Path) -> None:
+    """While the service indexes, the status bar says what it does; then "up to date"."""
+    root = tmp_path / "many"
+    for n in range(60):
+        write(root / f"note-{n:02}.txt", f"Note number {n} about topic {n % 7}.")
+    app = make_app()
+    shown: list[str] = []
+    app.bridge.progress.connect(lambda _p: shown.append(app.window.status.activity.text()))
+    assert app.service is not None
+    with qtbot.waitSignal(
+        app.bridge.batch_done,
+        timeout=120_000,
+        check_params_cb=lambda b: b.kind == "reconcile" and b.report.added == 60,
+    ):
+        app.service.change_roots([str(root)], [])
+    assert any(t.startswith(("Reading files", "Understanding text")) for t in shown), shown
+    qtbot.waitUntil(lambda: "60 files indexed" in app.window.status.activity.text())
+
+
+def test_first_run_without_folders_offers_to_pick_some(qtbot, make_app) -> None:
+    """With no folders, the window shows the empty state with its two offers."""
+    app = make_app()
+    qtbot.waitUntil(lambda: app.window.pages.currentWidget() is app.window.empty)
+    qtbot.waitUntil(lambda: "No folders" in app.window.status.activity.text())
+
+
+def test_find_similar_lists_other_files(qtbot, indexed) -> None:
+    """ "Find similar files" answers with files like the chosen one, itself excluded."""
+    app, root = indexed
+    kitten = str(root / "pets/kitten.md")
+    with qtbot.waitSignal(app.controller.results_changed, timeout=60_000):
+        app.window.find_similar(kitten)
+    hits = [app.window.model.hit(r) for r in range(app.window.model.rowCount())]
+    paths = [h.path for h in hits if h is not None]
+    assert paths[0] == str(root / "pets/puppy.md") and kitten not in paths
+
+
+def test_terms_are_marked_as_whole_words() -> None:
+    """Highlighting marks each word starting with a query term (stems included)."""
+    assert term_ranges("Contractor and contract, not subcontract", ("contract",)) == [
+        (0, 10),
+        (15, 8),
+    ]
