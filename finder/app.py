@@ -15,14 +15,16 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QCloseEvent, QIcon
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
 
-from finder.embed import Embedder
+from finder.embed import Embedder, resolve_model_path
 from finder.gui.desktop import Desktop
 from finder.gui.index_bridge import IndexBridge
 from finder.gui.main_window import MainWindow
+from finder.gui.preferences import Preferences
 from finder.gui.search_worker import SearchController, SearchWorker
 from finder.gui.single_instance import SingleInstance
 from finder.indexing.service import IndexService, ServiceOptions
 from finder.paths import default_data_dir
+from finder.settings import IndexSettings
 from finder.store.lock import WriterLockedError
 
 ICON = Path(__file__).resolve().parent.parent / "resources" / "finder.svg"
@@ -36,9 +38,16 @@ class App:
     controller: SearchController
     bridge: IndexBridge
     service: IndexService | None
+    config_dir: Path | None = None
+    closed: bool = False
 
     def shutdown(self) -> None:
-        """Stop searching, then indexing (the vector index is saved)."""
+        """Save the window's preferences, stop searching, then indexing (the vector index
+        is saved). Idempotent."""
+        if self.closed:
+            return
+        self.closed = True
+        self.window.remember().save(self.config_dir)
         self.controller.stop()
         if self.service is not None:
             self.service.stop()
@@ -51,6 +60,7 @@ def build(
     embedder: Embedder | None = None,
     desktop: Desktop | None = None,
     options: ServiceOptions | None = None,
+    config_dir: Path | None = None,
 ) -> App:
     """Build the app over ``data_dir``; indexing starts at once in the background."""
     bridge = IndexBridge()
@@ -64,16 +74,31 @@ def build(
         on_watch=bridge.on_watch,
     )
     controller = SearchController(SearchWorker(data_dir, cache_dir))
+
+    def current_settings() -> tuple[list[str], IndexSettings]:
+        state = service.state()
+        return [r.root for r in state.roots], state.settings or IndexSettings()
+
+    def apply_settings(roots: list[str], settings: IndexSettings) -> None:
+        resolve_model_path(settings.model)  # LookupError: the window says why
+        before = set(current_settings()[0])
+        service.change_settings(settings)
+        service.change_roots(sorted(set(roots) - before), sorted(before - set(roots)))
+
     window = MainWindow(
         controller,
         desktop or Desktop(),
         add_folders=lambda folders: service.change_roots(folders, []),
         set_paused=lambda paused: service.pause() if paused else service.resume(),
+        current_settings=current_settings,
+        apply_settings=apply_settings,
+        preferences=Preferences.load(config_dir),
     )
     # Connected before the service starts: its first signals must not be lost.
     bridge.progress.connect(window.status.show_progress)
     bridge.batch_done.connect(lambda _batch: controller.refresh())
     bridge.watch_changed.connect(window.status.show_watch)
+    bridge.watch_changed.connect(lambda roots: window.filters.set_folders([r.root for r in roots]))
     bridge.watch_changed.connect(lambda roots: None if roots else window.show_no_folders())
     try:
         service.start()
@@ -81,8 +106,8 @@ def build(
         window.status.pause.setEnabled(False)
         window.status.show_message(f"Searching only: {err}")
         controller.refresh()
-        return App(window, controller, bridge, None)
-    return App(window, controller, bridge, service)
+        return App(window, controller, bridge, None, config_dir)
+    return App(window, controller, bridge, service, config_dir)
 
 
 class _HideToTray(QObject):

@@ -112,6 +112,11 @@ class Engine:
         return IndexSettings.from_json(self.catalog.get_meta("settings"))
 
     def update_settings(self, settings: IndexSettings) -> None:
+        """Store new settings; the next indexing run follows them (a new model: all of
+        the text is embedded again with it)."""
+        if settings.model != self.settings.model:
+            self._index_embedder = self._query_embedder = None
+            self._searcher = None
         self.catalog.set_meta("settings", settings.to_json())
         self.release_workers()
         self._indexer = None  # built again with the new rules

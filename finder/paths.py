@@ -34,6 +34,15 @@ def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
+def default_config_dir() -> Path:
+    """The app's own preferences (window layout, filters): ``$FINDER_CONFIG_DIR`` or the
+    platform's user config dir. Index settings live with each index instead."""
+    env = os.environ.get("FINDER_CONFIG_DIR")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
 @dataclass(frozen=True, slots=True)
 class DataPaths:
     """Every file finder writes, derived from one data dir and one cache dir."""

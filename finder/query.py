@@ -2,8 +2,9 @@
 
 Syntax (any order): free words; ``"quoted phrases"`` that must appear literally;
 ``ext:pdf`` (or ``ext:pdf,docx``, repeatable); ``in:FOLDER`` (an absolute path, ``~/...``,
-or a folder name anywhere in the path); ``after:2024-01-31`` and ``before:2024-12-31``
-(modified date, local time; after is inclusive of that day, before exclusive).
+or a folder name anywhere in the path; quote it when it has spaces: ``in:"My Files"``);
+``after:2024-01-31`` and ``before:2024-12-31`` (modified date, local time; after is
+inclusive of that day, before exclusive).
 An unknown ``word:value`` is kept as plain text (people search for "re: invoice").
 """
 
@@ -14,7 +15,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-_TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
+# A quoted phrase, or a word; a filter value may be quoted: in:"My Documents".
+_TOKEN = re.compile(r'"([^"]*)"?|(\w+:"[^"]*"?|\S+)')
 _WORD = re.compile(r"\w+", re.UNICODE)
 # An identifier: letters mixed with digits (XJ-9000, B12, parse_v2), snake_case, camelCase
 # or dotted (foo.bar). Plain hyphenated words (x-ray, drug-induced) are ordinary words.
@@ -88,7 +90,7 @@ def parse_query(raw: str) -> Query:
             continue
         token = m.group(2)
         key, sep, value = token.partition(":")
-        key = key.lower()
+        key, value = key.lower(), value.strip('"')
         if sep and value and key == "ext":
             exts += [e.lower().lstrip(".") for e in value.split(",") if e]
         elif sep and value and key == "in":

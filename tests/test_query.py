@@ -186,3 +186,10 @@ def test_filters_accepts_combines_all_conditions() -> None:
     assert not filters.accepts(os.path.join(os.sep, "home", "other", "r.pdf"), "pdf", inside)
     assert not filters.accepts(path, "pdf", local_ns(2023, 12, 31))
     assert not filters.accepts(path, "pdf", local_ns(2025, 1, 1))
+
+
+def test_a_quoted_filter_value_may_hold_spaces() -> None:
+    """in:"My Documents" is one folder filter, not a filter and a word."""
+    q = parse_query('budget in:"/home/ann/My Documents" 2024')
+    assert q.filters.folders == ("/home/ann/My Documents",)
+    assert q.text == "budget 2024"

@@ -1,4 +1,4 @@
-"""Filters without syntax: file type and modified date, turned into query syntax."""
+"""Filters without syntax: file type, folder and modified date, turned into query syntax."""
 
 from __future__ import annotations
 
@@ -18,9 +18,16 @@ TYPES = {
 AGES = {"Any time": None, "Past week": 7, "Past month": 31, "Past year": 365}
 
 
-def filter_terms(type_label: str, age_label: str, today: date | None = None) -> str:
+ANY_FOLDER = "Any folder"
+
+
+def filter_terms(
+    type_label: str, age_label: str, folder: str = ANY_FOLDER, today: date | None = None
+) -> str:
     """The query syntax for the chosen filters ("" for none)."""
     terms = [TYPES.get(type_label, "")]
+    if folder != ANY_FOLDER:
+        terms.append(f'in:"{folder}"' if " " in folder else f"in:{folder}")
     days = AGES.get(age_label)
     if days is not None:
         since = (today or date.today()) - timedelta(days=days)
@@ -29,7 +36,7 @@ def filter_terms(type_label: str, age_label: str, today: date | None = None) -> 
 
 
 class FilterBar(QWidget):
-    """Two combo boxes; ``changed`` fires when either does. GUI thread only."""
+    """Three combo boxes; ``changed`` fires when any does. GUI thread only."""
 
     changed = Signal()
 
@@ -39,13 +46,28 @@ class FilterBar(QWidget):
         self.type_box.addItems(list(TYPES))
         self.age_box = QComboBox()
         self.age_box.addItems(list(AGES))
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.type_box)
-        layout.addWidget(self.age_box)
-        layout.addStretch(1)
-        self.type_box.currentIndexChanged.connect(self.changed)
-        self.age_box.currentIndexChanged.connect(self.changed)
+        self.folder_box = QComboBox()
+        self.folder_box.addItem(ANY_FOLDER)
+        self.folder_box.setMinimumContentsLength(24)
+        self.layout_ = QHBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        for box in (self.type_box, self.folder_box, self.age_box):
+            self.layout_.addWidget(box)
+            box.currentIndexChanged.connect(self.changed)
+        self.layout_.addStretch(1)
+
+    def set_folders(self, folders: list[str]) -> None:
+        """Offer these folders (the indexed roots), keeping the choice if it is still there."""
+        current = self.folder_box.currentText()
+        self.folder_box.blockSignals(True)
+        self.folder_box.clear()
+        self.folder_box.addItems([ANY_FOLDER, *folders])
+        self.folder_box.setCurrentText(current if current in folders else ANY_FOLDER)
+        self.folder_box.blockSignals(False)
+        if self.folder_box.currentText() != current:
+            self.changed.emit()
 
     def terms(self) -> str:
-        return filter_terms(self.type_box.currentText(), self.age_box.currentText())
+        return filter_terms(
+            self.type_box.currentText(), self.age_box.currentText(), self.folder_box.currentText()
+        )

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -32,11 +32,14 @@ from PySide6.QtWidgets import (
 from finder.domain import SearchHit, Status
 from finder.gui.desktop import Desktop
 from finder.gui.filters import FilterBar
+from finder.gui.preferences import Preferences
 from finder.gui.result_delegate import ResultDelegate
 from finder.gui.results_model import ResultsModel
 from finder.gui.search_worker import SearchController
+from finder.gui.settings_dialog import SettingsDialog
 from finder.gui.status_bar import IndexStatusBar
 from finder.preview import Passage
+from finder.settings import IndexSettings
 
 
 class MainWindow(QMainWindow):
@@ -49,11 +52,19 @@ class MainWindow(QMainWindow):
         *,
         add_folders: Callable[[list[str]], None],
         set_paused: Callable[[bool], None],
+        current_settings: Callable[[], tuple[list[str], IndexSettings]],
+        apply_settings: Callable[[list[str], IndexSettings], None],
+        preferences: Preferences | None = None,
     ) -> None:
+        """``apply_settings`` raises ``LookupError`` for a model it cannot load."""
         super().__init__()
         self.controller = controller
         self.desktop = desktop
         self._add_folders = add_folders
+        self._current_settings = current_settings
+        self._apply_settings = apply_settings
+        self.preferences = preferences or Preferences()
+        self.settings_dialog: SettingsDialog | None = None
         self._failures: tuple[tuple[str, str], ...] = ()
         self.setWindowTitle("finder")
         self.resize(1100, 700)
@@ -62,6 +73,9 @@ class MainWindow(QMainWindow):
         self.search.setPlaceholderText("Search your files by meaning… (Esc clears)")
         self.search.setClearButtonEnabled(True)
         self.filters = FilterBar()
+        settings_button = QPushButton("Settings…")
+        settings_button.clicked.connect(self.open_settings)
+        self.filters.layout_.addWidget(settings_button)
         self.note = QLabel()
         self.note.setObjectName("note")
         self.note.hide()
@@ -108,6 +122,7 @@ class MainWindow(QMainWindow):
         controller.status_changed.connect(self.show_status)
         self.status.pause_toggled.connect(set_paused)
         self.status.failures_clicked.connect(self.show_failures)
+        self._restore(self.preferences)
         self.search.setFocus()
 
     # --- what the user does -------------------------------------------------------------
@@ -236,6 +251,39 @@ class MainWindow(QMainWindow):
         box.setText(f"{len(self._failures)} files could not be read; they are findable by name.")
         box.setDetailedText("\n".join(lines))
         box.open()
+
+    # --- settings and preferences -------------------------------------------------------
+    def open_settings(self) -> None:
+        roots, settings = self._current_settings()
+        dialog = SettingsDialog(roots, settings, self)
+        dialog.accepted.connect(lambda: self._settings_chosen(dialog))
+        self.settings_dialog = dialog
+        dialog.open()
+
+    def _settings_chosen(self, dialog: SettingsDialog) -> None:
+        try:
+            self._apply_settings(dialog.roots(), dialog.settings())
+        except LookupError as err:
+            QMessageBox.warning(self, "finder settings", str(err))
+            return
+        self.status.show_message("Applying the new settings…")
+
+    def _restore(self, prefs: Preferences) -> None:
+        if prefs.geometry:
+            self.restoreGeometry(QByteArray.fromBase64(prefs.geometry.encode("ascii")))
+        if len(prefs.splitter) == 2:
+            self.splitter.setSizes(prefs.splitter)
+        self.filters.type_box.setCurrentText(prefs.type_filter)
+        self.filters.age_box.setCurrentText(prefs.age_filter)
+
+    def remember(self) -> Preferences:
+        """The preferences as the window stands now (the app saves them on quit)."""
+        prefs = self.preferences
+        prefs.geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+        prefs.splitter = self.splitter.sizes()
+        prefs.type_filter = self.filters.type_box.currentText()
+        prefs.age_filter = self.filters.age_box.currentText()
+        return prefs
 
     # --- first run ----------------------------------------------------------------------
     def _empty_state(self) -> QWidget:

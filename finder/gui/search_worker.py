@@ -168,7 +168,9 @@ class SearchController(QObject):
         self._refresh.emit()
 
     def stop(self) -> None:
-        """Close the worker's engine on its thread, then end the thread."""
+        """Close the worker's engine on its thread, then end the thread. Idempotent."""
+        if not self._thread.isRunning():
+            return  # a blocking call into a stopped thread would never return
         self._timer.stop()
         self.worker.latest = -1
         QMetaObject.invokeMethod(self.worker, "close", Qt.ConnectionType.BlockingQueuedConnection)

@@ -29,6 +29,7 @@ from finder.domain import IndexReport, Progress
 from finder.embed import Embedder
 from finder.engine import Engine
 from finder.indexing.control import ControlServer
+from finder.settings import IndexSettings
 from finder.watch.coalescer import Batch, Coalescer
 from finder.watch.watcher import FolderWatcher, RootWatch
 
@@ -64,6 +65,7 @@ class ServiceState:
     paused: bool = False  # asked to pause (the phase says when it has)
     last_reconcile: float | None = None  # epoch seconds of the last full rescan
     progress: Progress | None = None
+    settings: IndexSettings | None = None  # the index settings in force
     pid: int = field(default_factory=os.getpid)
 
     def to_json(self) -> dict:
@@ -129,6 +131,7 @@ class IndexService:
         self._restart_watchers = False
         self._reconcile_due = False
         self._root_changes: list[tuple[list[str], list[str]]] = []
+        self._new_settings: IndexSettings | None = None
         self._state = ServiceState("starting")
         self._thread: threading.Thread | None = None
         self._opened = threading.Event()
@@ -200,6 +203,15 @@ class IndexService:
             self._restart_watchers = self._reconcile_due = True
         self._wake.set()
 
+    def change_settings(self, settings: IndexSettings) -> None:
+        """Use new index settings; the writer rewatches and reconciles (files now excluded
+        leave the index). A new model re-embeds everything, meaning coming back as it goes.
+        """
+        with self._lock:
+            self._new_settings = settings
+            self._restart_watchers = self._reconcile_due = True
+        self._wake.set()
+
     def state(self) -> ServiceState:
         with self._lock:
             return replace(self._state, queued=len(self.coalescer), paused=self._paused)
@@ -233,7 +245,7 @@ class IndexService:
 
     def _serve(self, engine: Engine) -> None:
         stamp = engine.catalog.get_meta(LAST_RECONCILE_KEY)
-        self._set_state(last_reconcile=float(stamp) if stamp else None)
+        self._set_state(last_reconcile=float(stamp) if stamp else None, settings=engine.settings)
         self._start_watching(engine)
         self._reconcile(engine)
         now = time.monotonic()
@@ -358,6 +370,10 @@ class IndexService:
             taken = (self._restart_watchers, self._reconcile_due)
             self._restart_watchers = self._reconcile_due = False
             changes, self._root_changes = self._root_changes, []
+            settings, self._new_settings = self._new_settings, None
+        if settings is not None and settings != engine.settings:
+            engine.update_settings(settings)
+            self._set_state(settings=settings)
         for add, remove in changes:
             for folder in add:
                 try:

@@ -48,6 +48,7 @@ def make_app(
             embedder=embedder,
             desktop=RecordingDesktop(),
             options=ServiceOptions(quiet_s=0.2, nice=0, control=False),
+            config_dir=tmp_path / "config",
         )
         qtbot.addWidget(app.window)
         built.append(app)

@@ -3,8 +3,9 @@
     xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python tests/gui/take_screenshots.py OUT_DIR
 
 Indexes a small demo folder with the real model into a temp data dir, opens the window
-as `finder` would, types a paraphrase, and saves ``results.png`` (results and preview)
-and ``empty.png`` (first run, no folders). Not part of the test suite.
+as `finder` would, types a paraphrase, and saves ``results.png`` (results and preview),
+``settings.png`` (the settings dialog) and ``empty.png`` (first run, no folders). Not
+part of the test suite.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ def main(out: Path) -> int:
     app = QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
         os.environ.setdefault("FINDER_CACHE_DIR", str(Path(tmp) / "cache"))
+        os.environ["FINDER_CONFIG_DIR"] = str(Path(tmp) / "config")
         empty = build(Path(tmp) / "empty-data")
         empty.window.resize(1100, 680)
         empty.window.show()
@@ -77,9 +79,14 @@ def main(out: Path) -> int:
             wait_for(built.controller.results_changed, 20_000)
         wait(1500)
         built.window.grab().save(str(out / "results.png"))
+        built.window.open_settings()
+        wait(500)
+        assert built.window.settings_dialog is not None
+        built.window.settings_dialog.grab().save(str(out / "settings.png"))
+        built.window.settings_dialog.reject()
         built.shutdown()
     app.quit()
-    print(f"saved {out / 'results.png'} and {out / 'empty.png'}")
+    print(f"saved results.png, settings.png and empty.png in {out}")
     return 0
 
 

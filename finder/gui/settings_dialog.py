@@ -1,0 +1,123 @@
+"""The settings dialog: folders, exclusions, hidden files, size limit, model, threads.
+
+It edits values only; the window hands the result to the index service, whose writer
+thread applies it (rewatch, reconcile; a new model re-embeds everything).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from finder.embed import DEFAULT_MODEL
+from finder.settings import IndexSettings
+
+
+class SettingsDialog(QDialog):
+    """Shows ``roots`` and ``settings``; read :meth:`roots` and :meth:`settings` after OK."""
+
+    def __init__(
+        self, roots: list[str], settings: IndexSettings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("finder settings")
+        self._original = settings
+
+        self.folders = QListWidget()
+        self.folders.addItems(roots)
+        add = QPushButton("Add folder…")
+        add.clicked.connect(self._pick_folder)
+        remove = QPushButton("Remove")
+        remove.clicked.connect(self._remove_selected)
+        folder_buttons = QHBoxLayout()
+        folder_buttons.addWidget(add)
+        folder_buttons.addWidget(remove)
+        folder_buttons.addStretch(1)
+
+        self.excludes = QPlainTextEdit("\n".join(settings.exclude_globs))
+        self.excludes.setPlaceholderText("one pattern per line, e.g. *.log or */backups/*")
+        self.excludes.setFixedHeight(80)
+        self.hidden = QCheckBox("Index hidden files and folders")
+        self.hidden.setChecked(settings.include_hidden)
+        self.max_mb = QSpinBox()
+        self.max_mb.setRange(1, 10_000)
+        self.max_mb.setSuffix(" MB")
+        self.max_mb.setValue(settings.max_file_mb)
+        self.model = QComboBox()
+        self.model.setEditable(True)
+        self.model.addItems(sorted({DEFAULT_MODEL, settings.model}))
+        self.model.setCurrentText(settings.model)
+        self.model.setToolTip(
+            "the bundled model, or the folder of a local sentence-transformers model"
+        )
+        self.threads = QSpinBox()
+        self.threads.setRange(1, os.cpu_count() or 1)
+        self.threads.setValue(min(settings.threads, os.cpu_count() or 1))
+        note = QLabel("Changing the model embeds all of your files again.")
+        note.setWordWrap(True)
+
+        form = QFormLayout()
+        form.addRow("Exclude", self.excludes)
+        form.addRow("", self.hidden)
+        form.addRow("Larger files by name only", self.max_mb)
+        form.addRow("Model", self.model)
+        form.addRow("", note)
+        form.addRow("CPU threads", self.threads)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Folders to index"))
+        layout.addWidget(self.folders)
+        layout.addLayout(folder_buttons)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.resize(560, 520)
+
+    def roots(self) -> list[str]:
+        return [self.folders.item(i).text() for i in range(self.folders.count())]
+
+    def settings(self) -> IndexSettings:
+        globs = tuple(line.strip() for line in self.excludes.toPlainText().splitlines())
+        return replace(
+            self._original,
+            exclude_globs=tuple(g for g in globs if g),
+            include_hidden=self.hidden.isChecked(),
+            max_file_mb=self.max_mb.value(),
+            model=self.model.currentText().strip() or DEFAULT_MODEL,
+            threads=self.threads.value(),
+        )
+
+    def add_folder(self, folder: str) -> None:
+        folder = os.path.abspath(folder)
+        if folder not in self.roots():
+            self.folders.addItem(folder)
+
+    def _pick_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose a folder to index")
+        if folder:
+            self.add_folder(folder)
+
+    def _remove_selected(self) -> None:
+        for item in self.folders.selectedItems():
+            self.folders.takeItem(self.folders.row(item))

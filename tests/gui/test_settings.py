@@ -1,0 +1,109 @@
+"""Settings and preferences: the dialog's round trip through the real service, the
+folder filter, and the window's versioned preferences file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from finder.app import App
+from finder.gui.filters import ANY_FOLDER, filter_terms
+from finder.gui.preferences import VERSION, Preferences
+from finder.settings import IndexSettings
+from tests.conftest import write
+
+
+def test_settings_round_trip_through_the_service(
+    qtbot, make_app: Callable[..., App], tmp_path: Path
+) -> None:
+    """Folders and exclusions chosen in the dialog reach the index, and show next time."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    write(first / "keep.txt", "A text file that stays.")
+    write(first / "drop.md", "A markdown file that an exclusion removes.")
+    write(second / "new.txt", "A file in the folder added through the dialog.")
+    app = make_app()
+    assert app.service is not None
+    with qtbot.waitSignal(
+        app.bridge.batch_done,
+        timeout=120_000,
+        check_params_cb=lambda b: b.kind == "reconcile" and b.report.added == 2,
+    ):
+        app.service.change_roots([str(first)], [])
+
+    app.window.open_settings()
+    dialog = app.window.settings_dialog
+    assert dialog is not None and dialog.roots() == [str(first)]
+    dialog.add_folder(str(second))
+    dialog.excludes.setPlainText("*.md")
+    dialog.max_mb.setValue(5)
+    with qtbot.waitSignal(
+        app.bridge.batch_done,
+        timeout=120_000,
+        check_params_cb=lambda b: b.kind == "reconcile" and b.report.removed == 1,
+    ):
+        dialog.accept()
+
+    state = app.service.state()
+    assert state.settings is not None
+    assert (state.settings.exclude_globs, state.settings.max_file_mb) == (("*.md",), 5)
+    assert sorted(r.root for r in state.roots) == [str(first), str(second)]
+    app.window.open_settings()
+    again = app.window.settings_dialog
+    assert again is not None and again is not dialog
+    assert sorted(again.roots()) == [str(first), str(second)]
+    assert again.settings() == state.settings
+    again.reject()
+
+
+def test_an_unknown_model_is_refused_with_a_reason(qtbot, make_app, monkeypatch) -> None:
+    """A model that cannot be loaded is not applied; the window says why."""
+    app = make_app()
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "finder.gui.main_window.QMessageBox.warning", lambda _w, _t, text: shown.append(text)
+    )
+    app.window.open_settings()
+    dialog = app.window.settings_dialog
+    assert dialog is not None
+    dialog.model.setCurrentText("/nowhere/no-such-model")
+    dialog.accept()
+    assert shown and "no-such-model" in shown[0]
+    assert app.service is not None
+    assert app.service.state().settings == IndexSettings()  # the defaults, untouched
+
+
+def test_filters_become_query_syntax() -> None:
+    """Type, folder and age choices turn into ext:, in: and after: terms."""
+    from datetime import date
+
+    assert filter_terms("PDF", "Past week", "/home/ann/My Files", today=date(2026, 1, 10)) == (
+        'ext:pdf in:"/home/ann/My Files" after:2026-01-03'
+    )
+    assert filter_terms("Any type", "Any time", ANY_FOLDER) == ""
+
+
+def test_preferences_round_trip_and_migrate(tmp_path: Path) -> None:
+    """Preferences save atomically with a version, and a version 1 file is migrated."""
+    prefs = Preferences(geometry="abc", splitter=[300, 200], type_filter="PDF")
+    prefs.save(tmp_path)
+    stored = json.loads((tmp_path / "window.json").read_text())
+    assert stored["version"] == VERSION
+    assert Preferences.load(tmp_path) == prefs
+    (tmp_path / "window.json").write_text(
+        json.dumps({"version": 1, "geometry": "", "filters": {"type": "Code", "age": "Past year"}})
+    )
+    old = Preferences.load(tmp_path)
+    assert (old.type_filter, old.age_filter) == ("Code", "Past year")
+    (tmp_path / "window.json").write_text("{ not json")
+    assert Preferences.load(tmp_path) == Preferences()
+
+
+def test_the_window_remembers_its_layout_and_filters(qtbot, make_app, tmp_path: Path) -> None:
+    """Closing the app saves the filters and layout; the next window starts with them."""
+    app = make_app()
+    app.window.filters.type_box.setCurrentText("Code")
+    app.window.filters.age_box.setCurrentText("Past month")
+    app.shutdown()
+    later = Preferences.load(tmp_path / "config")
+    assert (later.type_filter, later.age_filter) == ("Code", "Past month")
