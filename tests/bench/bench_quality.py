@@ -1,105 +1,199 @@
-"""Search quality on public test collections: nDCG@10 of keyword, meaning and hybrid.
+"""Search quality on public test collections: keyword, meaning, hybrid and Recoll.
 
-Not part of the test suite. Each document of a collection is written out as a file (title
-as the first line, a blank line, the text), indexed by the real pipeline into a temporary
+Not part of the test suite. For each collection every document is written out as a file
+(title as the first line, a blank line, the text), indexed by the real pipeline into a
 data dir, and every judged query goes through the real search path
-(``Engine.search(legs=...)``). Run from the repository root::
+(``Engine.search(q, 100, legs=...)``) for the keyword leg alone, the meaning leg alone and
+the shipped hybrid. Recoll (``recollindex``/``recollq``, Debian package ``recollcmd``)
+indexes the same folder with its own config dir and answers the same queries, its index
+time measured beside finder's. Reported per collection: nDCG@10, recall@100 and MRR@10
+(see :mod:`benchkit.ir`). An exact-match regression set (:mod:`benchkit.exact`) checks
+that file names, identifiers and quoted phrases still rank first (success@1).
 
-    .venv/bin/python tests/bench/bench_quality.py scifact medline cisi [--data DIR]
+Run from the repository root (one command; the Markdown report goes to stdout and
+``--out``, progress to stderr)::
 
-Collections are the folders of ``shared/data/ir`` (``corpus.jsonl``, ``queries.jsonl``,
-``qrels.tsv``; see its README). Prints one Markdown table row per collection.
+    .venv/bin/python tests/bench/bench_quality.py [scifact nfcorpus ...] [--out F.md]
+
+Without names it runs all seven collections of ``shared/data/ir``. ``--work DIR`` keeps
+the files and indexes there and reuses them on the next run (for tuning the search
+without re-indexing; index times are then those of the first run).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
+import shutil
+import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+
+from benchkit import exact
+from benchkit.common import REPO, log
+from benchkit.ir import DEPTH, METRICS, Collection, Ranker, Recoll
+from benchkit.report import git_commit, machine, versions
 
 from finder.engine import Engine
 
+ALL = ("scifact", "nfcorpus", "medline", "cisi", "cranfield", "cacm", "adi")
+# The collections the fusion defaults were tuned on; the others were only measured.
+TUNED_ON = ("scifact", "nfcorpus", "medline", "cisi")
 LEGS = ("keyword", "meaning", "hybrid")
-DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "ir"
+DEFAULT_DATA = REPO.parent / "shared" / "data" / "ir"
 
 
-def write_corpus(collection: Path, folder: Path) -> None:
-    """One .txt file per document, named by its id, title first."""
-    folder.mkdir(parents=True)
-    with open(collection / "corpus.jsonl", encoding="utf-8") as lines:
-        for line in lines:
-            doc = json.loads(line)
-            title = (doc.get("title") or "").strip()
-            (folder / f"{doc['_id']}.txt").write_text(f"{title}\n\n{doc['text']}", "utf-8")
+@dataclass
+class Result:
+    """One collection's scores: system -> metric -> mean over its judged queries."""
+
+    name: str
+    docs: int
+    queries: int
+    index_s: dict[str, float] = field(default_factory=dict)  # system -> seconds
+    scores: dict[str, dict[str, float]] = field(default_factory=dict)
+    hybrid_ms: float = 0.0  # median latency of a hybrid search
 
 
-def read_judgements(collection: Path) -> tuple[dict[str, str], dict[str, dict[str, int]]]:
-    """(query id -> text, query id -> {doc id: grade > 0})."""
-    queries = {}
-    with open(collection / "queries.jsonl", encoding="utf-8") as lines:
-        for line in lines:
-            q = json.loads(line)
-            queries[q["_id"]] = q["text"]
-    qrels: dict[str, dict[str, int]] = {}
-    with open(collection / "qrels.tsv", encoding="utf-8") as rows:
-        next(rows)  # header
-        for row in rows:
-            qid, did, grade = row.rstrip("\n").split("\t")
-            if int(grade) > 0:
-                qrels.setdefault(qid, {})[did] = int(grade)
-    return queries, qrels
+def evaluate(collection: Collection, work: Path, recoll: bool) -> Result:
+    """Index ``collection`` (or reuse its index under ``work``) and score every system."""
+    files, data_dir, stamp = work / "files", work / "index", work / "timings.json"
+    if not stamp.exists():
+        shutil.rmtree(work, ignore_errors=True)
+        collection.write_files(files)
+        timings = {"docs": len(list(files.iterdir())), "finder": _index(files, data_dir)}
+        stamp.write_text(json.dumps(timings))
+    timings = json.loads(stamp.read_text())
+    result = Result(collection.name, timings["docs"], len(collection.queries))
+    result.index_s["finder"] = timings["finder"]
+    log(f"{collection.name}: {result.docs} files indexed in {timings['finder']:.0f} s")
+    with Engine.open_reader(data_dir) as engine:
+        for legs in LEGS:
+            seconds: list[float] = []
+            result.scores[legs] = collection.score(_finder_ranker(engine, legs, seconds))
+            if legs == "hybrid":
+                result.hybrid_ms = statistics.median(seconds) * 1000
+    if recoll:
+        engine_r = Recoll(files, work / "recoll")
+        result.index_s["recoll"] = engine_r.index()
+        result.scores["recoll"] = collection.score(engine_r.search)
+    log(f"{collection.name}: " + _summary(result))
+    return result
 
 
-def ndcg_at_10(ranked: list[str], grades: dict[str, int]) -> float:
-    gain = sum((2 ** grades.get(d, 0) - 1) / math.log2(i + 2) for i, d in enumerate(ranked[:10]))
-    ideal = sorted(grades.values(), reverse=True)[:10]
-    best = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
-    return gain / best if best else 0.0
-
-
-def evaluate(name: str, data: Path, work: Path) -> dict[str, float]:
-    collection = data / name
-    files, data_dir = work / name / "files", work / name / "index"
-    write_corpus(collection, files)
+def _index(files: Path, data_dir: Path) -> float:
     started = time.monotonic()
     with Engine.open_writer(data_dir) as engine:
         engine.add_roots([files])
         engine.index()
-    print(f"{name}: indexed in {time.monotonic() - started:.0f} s", file=sys.stderr)
-    queries, qrels = read_judgements(collection)
-    scores = {}
-    with Engine.open_reader(data_dir) as engine:
-        for legs in LEGS:
-            per_query = [
-                ndcg_at_10(ranked_ids(engine, text, legs), qrels[qid])
-                for qid, text in queries.items()
-                if qid in qrels
-            ]
-            scores[legs] = sum(per_query) / len(per_query)
-    return scores
+    return time.monotonic() - started
 
 
-def ranked_ids(engine: Engine, text: str, legs: str) -> list[str]:
-    # Quotes in a benchmark query are not the user's phrase syntax.
-    hits = engine.search(text.replace('"', " "), 10, legs=legs)
-    return [Path(h.path).stem for h in hits]
+def _finder_ranker(engine: Engine, legs: str, seconds: list[float]) -> Ranker:
+    def rank(text: str) -> list[str]:
+        started = time.perf_counter()
+        # Quotes in a judged query are not the user's phrase syntax.
+        hits = engine.search(text.replace('"', " "), DEPTH, legs=legs)
+        seconds.append(time.perf_counter() - started)
+        return [Path(h.path).stem for h in hits]
+
+    return rank
+
+
+def _summary(result: Result) -> str:
+    return ", ".join(f"{s} {v['ndcg@10']:.3f}" for s, v in result.scores.items())
+
+
+def exact_matches(work: Path) -> list[tuple[str, str, str]]:
+    """(query, expected, got) for every regression query whose first hit is wrong."""
+    folder = work / "files"
+    exact.write_folder(folder)
+    _index(folder, work / "index")
+    failures = []
+    with Engine.open_reader(work / "index") as engine:
+        for query, expected in exact.QUERIES.items():
+            hits = engine.search(query, 1)
+            got = str(Path(hits[0].path).relative_to(folder)) if hits else "(nothing)"
+            if got != expected:
+                failures.append((query, expected, got))
+    return failures
+
+
+# --- the report -----------------------------------------------------------------------------
+def markdown(results: list[Result], failures: list[tuple[str, str, str]], command: str) -> str:
+    systems = [s for s in (*LEGS, "recoll") if any(s in r.scores for r in results)]
+    names = {"keyword": "keyword only", "meaning": "meaning only", "hybrid": "finder hybrid"}
+    lines = [
+        "# finder search quality",
+        "",
+        f"- **date**: {datetime.now().astimezone().isoformat(timespec='minutes')}",
+        f"- **commit**: {git_commit()}",
+        f"- **machine**: {machine()}",
+        f"- **versions**: {versions()}",
+        f"- **command**: `{command}`",
+        f"- **tuned on**: {', '.join(TUNED_ON)}; the others were not looked at while tuning",
+        "",
+    ]
+    for metric in METRICS:
+        head = ["collection", "docs", "queries", *(names.get(s, "Recoll") for s in systems)]
+        if metric == "ndcg@10":
+            head.append("hybrid beats both legs")
+        lines += [f"**{metric}**", "", "| " + " | ".join(head) + " |"]
+        lines.append("|" + "---|" * len(head))
+        for r in results:
+            tag = "" if r.name in TUNED_ON else " (untouched)"
+            cells = [r.name + tag, str(r.docs), str(r.queries)]
+            cells += [f"{r.scores[s][metric]:.3f}" if s in r.scores else "" for s in systems]
+            if metric == "ndcg@10":
+                legs = max(r.scores["keyword"][metric], r.scores["meaning"][metric])
+                cells.append("yes" if r.scores["hybrid"][metric] > legs else "**no**")
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    lines += [
+        "**index and query time**",
+        "",
+        "| collection | finder index (s) | Recoll index (s) | finder hybrid query p50 (ms) |",
+        "|---|---|---|---|",
+    ]
+    for r in results:
+        recoll = f"{r.index_s['recoll']:.1f}" if "recoll" in r.index_s else ""
+        lines.append(f"| {r.name} | {r.index_s['finder']:.1f} | {recoll} | {r.hybrid_ms:.1f} |")
+    total = len(exact.QUERIES)
+    lines += [
+        "",
+        f"**exact-match regression** (file names, identifiers, quoted phrases): success@1 "
+        f"{total - len(failures)}/{total} = {(total - len(failures)) / total:.3f}",
+    ]
+    lines += [f"- `{q}`: expected {e}, got {g}" for q, e, g in failures]
+    return "\n".join(lines) + "\n"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("collections", nargs="+")
+    parser.add_argument("collections", nargs="*", default=list(ALL))
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--work", type=Path, help="keep files and indexes here, reuse them")
+    parser.add_argument("--no-recoll", action="store_true", help="leave Recoll out")
+    parser.add_argument("--out", type=Path, help="also write the Markdown report here")
     args = parser.parse_args()
-    print("| collection | keyword only | meaning only | finder hybrid |")
-    print("|---|---|---|---|")
+    recoll = not args.no_recoll
+    if recoll and not shutil.which("recollindex"):
+        parser.error("recollindex not found: apt-get install recollcmd, or --no-recoll")
     with tempfile.TemporaryDirectory(prefix="finder-quality-") as tmp:
-        for name in args.collections:
-            s = evaluate(name, args.data, Path(tmp))
-            print(f"| {name} | {s['keyword']:.3f} | {s['meaning']:.3f} | {s['hybrid']:.3f} |")
+        work = args.work or Path(tmp)
+        failures = exact_matches(Path(tmp) / "exact")
+        results = [
+            evaluate(Collection.read(args.data / name), work / name, recoll)
+            for name in args.collections
+        ]
+    text = markdown(results, failures, " ".join(["bench_quality.py", *sys.argv[1:]]))
+    print(text)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
     return 0
 
 
