@@ -19,9 +19,12 @@ from datetime import datetime
 _TOKEN = re.compile(r'"([^"]*)"?|(\w+:"[^"]*"?|\S+)')
 _WORD = re.compile(r"\w+", re.UNICODE)
 # An identifier: letters mixed with digits (XJ-9000, B12, parse_v2), snake_case, camelCase
-# or dotted (foo.bar). Plain hyphenated words (x-ray, drug-induced) are ordinary words.
+# or dotted (foo.bar). Plain hyphenated words (x-ray, drug-induced) are ordinary words, and
+# dotted single letters are abbreviations or initials (e.g., i.e., U.S., H.C.), not names:
+# as identifiers they made "e.g." a phrase every result had to contain.
 _IDENTIFIER = re.compile(
-    r"^(?=.*\d)(?=.*[A-Za-z])[\w.\-]{2,}$|^\w+_\w+$|^[a-z]+[A-Z]\w*$|^\w+(\.\w+)+$"
+    r"^(?=.*\d)(?=.*[A-Za-z])[\w.\-]{2,}$|^\w+_\w+$|^[a-z]+[A-Z]\w*$"
+    r"|^(?!(?:[^\W\d_]\.)+[^\W\d_]?$)\w+(\.\w+)+$"
 )
 
 

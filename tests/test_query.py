@@ -150,9 +150,11 @@ def test_codes_and_identifiers_are_detected(token: str) -> None:
     assert parse_query(f"find {token} please").identifiers == [token]
 
 
-@pytest.mark.parametrize("text", ["invoice", "tax report", "2024", "end.", "hello,"])
+@pytest.mark.parametrize(
+    "text", ["invoice", "tax report", "2024", "end.", "hello,", "e.g.", "i.e.", "U.S.", "H.C."]
+)
 def test_plain_words_are_not_identifiers(text: str) -> None:
-    """Plain words, bare numbers and words with trailing punctuation are not identifiers."""
+    """Plain words, bare numbers, words with trailing punctuation, abbreviations are not."""
     assert parse_query(text).identifiers == []
 
 
