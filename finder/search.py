@@ -8,10 +8,11 @@ Evidence comes from three legs, each a ranked list:
 
 Each leg is reduced to one entry per file (its best chunk), scores are min-max
 normalised within the leg (BM25 and cosine live on unrelated scales) and summed with
-weights, and then exact evidence is put in front: a file whose name is
-the query, or which contains every quoted phrase or identifier-like token literally,
-ranks above any file that matched only by meaning. Meaning must never drown an exact
-match.
+weights. The meaning weight follows how close the query's best passage is, and a first
+fusion feeds back into the meaning leg (see :class:`FusionWeights`). Then exact evidence
+is put in front: a file whose name is the query, or which contains every quoted phrase
+or identifier-like token literally, ranks above any file that matched only by meaning.
+Meaning must never drown an exact match.
 
 Thread: a ``Searcher`` is used by one thread at a time (it owns a SQLite connection);
 the vector index has its own lock and may be shared with the writer.
@@ -39,11 +40,21 @@ class FusionWeights:
     """How the legs are combined: each adds ``weight * min-max normalised score``.
 
     Measured (nDCG@10, see README) on SciFact, MEDLINE and CISI: min-max score fusion
-    beat reciprocal-rank fusion (SciFact 0.715 vs 0.697) and plain max-scaling, and
-    meaning weighted 1.5 was the best single setting across the three (tuned on them).
+    beat reciprocal-rank fusion (SciFact 0.715 vs 0.697) and plain max-scaling.
+
+    The meaning weight is ``meaning_per_similarity`` times the best cosine similarity the
+    query reaches: a query the model understands well (a passage at 0.75) weighs 1.5, the
+    former fixed weight, and one it barely matches (0.5) weighs 1.0, leaving more to the
+    keywords. Then pseudo-relevance feedback (Rocchio, in vector space): the query vector
+    plus ``feedback_weight`` times the mean vector of the best passages of the first
+    fusion's top ``feedback_files`` files and of the keyword leg's top ones is searched
+    again, and the meaning leg is replaced by that answer. Stored vectors only: no second
+    model pass. Tuned on SciFact, NFCorpus, MEDLINE and CISI with
+    ``tests/bench/bench_quality.py``: SciFact 0.727 -> 0.741, NFCorpus 0.349 -> 0.372;
+    the adaptive weight alone gave SciFact 0.736, NFCorpus 0.356.
     """
 
-    meaning: float = 1.5
+    meaning_per_similarity: float = 2.0
     keyword: float = 1.0
     name: float = 1.0
     candidates: int = 300  # chunks per leg, before grouping by file
@@ -52,6 +63,8 @@ class FusionWeights:
     # without a floor, every query "finds" every file, the unrelated ones last.
     min_similarity: float = 0.1
     similarity_window: float = 0.4
+    feedback_files: int = 2  # from the fused ranking and as many from the keyword leg
+    feedback_weight: float = 0.5
 
 
 @dataclass(slots=True)
@@ -94,23 +107,34 @@ class Searcher:
             return self._browse(query, limit) if query.filters else []
         w = self.weights
         pool = w.candidates * (10 if query.filters else 1)
-        answers: list[tuple[str, float, LegResult]] = []
-        if legs in ("hybrid", "meaning"):
-            answers.append(("meaning", w.meaning, self._meaning(query, pool)))
-        if legs in ("hybrid", "text", "keyword"):
-            answers.append(("keyword", w.keyword, self._keyword(query, pool)))
-        if legs in ("hybrid", "text"):
-            answers.append(("name", w.name, self._names(query, pool)))
-        evidence = self._fuse(answers)
-        if legs in ("hybrid", "text"):
-            self._exact(query, evidence)
+        vector = self._query_vector(query) if legs in ("hybrid", "meaning") else None
+        meaning = self._meaning(vector, pool) if vector is not None else []
+        keyword = self._keyword(query, pool) if legs != "meaning" else []
+        if legs in ("keyword", "meaning"):
+            single = meaning if legs == "meaning" else keyword
+            return self._hits(query, self._fuse([(legs, 1.0, single)]), limit)
+        # Weighted by the first answer's best similarity, also once feedback moved the query.
+        weight = w.meaning_per_similarity * (meaning[0][2] if meaning else 0.0)
+        others = [("keyword", w.keyword, keyword), ("name", w.name, self._names(query, pool))]
+        evidence = self._fuse([("meaning", weight, meaning), *others])
+        feedback = (
+            self._feedback(vector, evidence, keyword) if vector is not None and meaning else None
+        )
+        if feedback is not None:
+            evidence = self._fuse([("meaning", weight, self._meaning(feedback, pool)), *others])
+        self._exact(query, evidence)
         return self._hits(query, evidence, limit)
 
     # --- legs -------------------------------------------------------------------------
-    def _meaning(self, q: Query, k: int) -> LegResult:
+    def _query_vector(self, q: Query) -> np.ndarray | None:
+        """The embedded query, or None when there is no meaning to search."""
         if self.embed_query is None or self.vectors is None or len(self.vectors) == 0:
-            return []
-        labels, sims = self.vectors.query(self.embed_query(q.text), k)
+            return None
+        return self.embed_query(q.text)
+
+    def _meaning(self, vector: np.ndarray, k: int) -> LegResult:
+        assert self.vectors is not None  # _query_vector gave a vector
+        labels, sims = self.vectors.query(vector, k)
         sim_by_vector = dict(zip(labels.tolist(), sims.tolist(), strict=True))
         rows = self.catalog.chunks_by_vectors(labels.tolist())
         # Identical texts share a vector: every chunk using it gets its similarity.
@@ -120,6 +144,26 @@ class Searcher:
         return _best_per_file(
             (f, c, sim_by_vector[v]) for c, f, v in rows if sim_by_vector[v] >= floor
         )
+
+    def _feedback(
+        self, vector: np.ndarray, ev: dict[int, _FileEvidence], keyword: LegResult
+    ) -> np.ndarray | None:
+        """The query vector moved toward the best passages of the top files (Rocchio).
+
+        The top files come from both the fused ranking and the keyword leg. Measured with
+        the fixed meaning weight 1.5 and three files: the keyword leg's alone lifted
+        NFCorpus 0.349 -> 0.374 but cost CISI, whose keyword leg is weak, 0.455 -> 0.439;
+        the fused ones alone lifted NFCorpus only to 0.363.
+        """
+        n = self.weights.feedback_files
+        fused = sorted(ev, key=lambda fid: (-ev[fid].score, fid))[:n]
+        files = dict.fromkeys([*fused, *(f for f, _, _ in keyword[:n])])
+        chunks = [c for f in files if (c := ev[f].best_chunk) is not None]
+        found = self.catalog.chunk_vectors(chunks, len(vector))
+        if not len(found):
+            return None
+        moved = vector + self.weights.feedback_weight * found.mean(axis=0)
+        return moved / max(float(np.linalg.norm(moved)), 1e-12)
 
     def _keyword(self, q: Query, k: int) -> LegResult:
         terms = self._affordable(fts_terms(q))

@@ -272,6 +272,14 @@ class Catalog:
         rows = self._db.execute(sql.CHUNKS_BY_VECTORS.format(marks=sql.marks(len(ids))), ids)
         return [(r[0], r[1], r[2]) for r in rows]
 
+    def chunk_vectors(self, chunk_ids: Sequence[int], dimension: int) -> np.ndarray:
+        """The stored vectors of those chunks that have one, one row each (order not kept)."""
+        if not chunk_ids:
+            return np.zeros((0, dimension), dtype=np.float32)
+        query = sql.CHUNK_VECTORS.format(marks=sql.marks(len(chunk_ids)))
+        blobs = [r[0] for r in self._db.execute(query, list(chunk_ids))]
+        return np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(-1, dimension)
+
     def chunks_by_ids(self, ids: Sequence[int]) -> dict[int, tuple]:
         """chunk id -> (id, file id, page, start, stop, text)."""
         if not ids:

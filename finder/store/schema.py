@@ -172,6 +172,9 @@ WHERE lower(name) = ?1 OR (lower(name) >= ?1 || '.' AND lower(name) < ?1 || '/')
 """
 FILES_RECENT = "SELECT id, path, ext, mtime_ns FROM files ORDER BY mtime_ns DESC"
 CHUNKS_BY_VECTORS = "SELECT id, file_id, vector_id FROM chunks WHERE vector_id IN ({marks})"
+CHUNK_VECTORS = """
+SELECT v.vector FROM chunks c JOIN vectors v ON v.id = c.vector_id WHERE c.id IN ({marks})
+"""
 CHUNKS_BY_IDS = "SELECT id, file_id, page, start, stop, text FROM chunks WHERE id IN ({marks})"
 CHUNK_PLACE = """
 SELECT c.file_id, c.ord, c.page, f.path FROM chunks c JOIN files f ON f.id = c.file_id

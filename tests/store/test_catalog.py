@@ -138,6 +138,18 @@ def test_store_vectors_links_every_chunk_with_that_hash(catalog: Catalog) -> Non
     assert catalog.live_vector_ids().tolist() == ids
 
 
+def test_chunk_vectors_reads_the_vectors_of_embedded_chunks(catalog: Catalog) -> None:
+    """chunk_vectors gives one row per chunk that has a vector; pending chunks give none."""
+    put(catalog, "/a.txt", ["embedded text", "still pending"])
+    with catalog.transaction():
+        catalog.store_vectors([(text_hash("embedded text"), vec(3))])
+    chunk_ids = [cid for cid, _fid, _score in catalog.keyword_chunks('"text" OR "pending"', 10)]
+    matrix = catalog.chunk_vectors(chunk_ids, DIM)
+    assert matrix.shape == (1, DIM)
+    np.testing.assert_array_equal(matrix[0], vec(3))
+    assert catalog.chunk_vectors([], DIM).shape == (0, DIM)
+
+
 def test_delete_file_removes_chunks_and_keyword_rows(catalog: Catalog) -> None:
     """After delete_file neither its text nor its name is found any more."""
     a = put(catalog, "/x/zebra.txt", ["A zebra crossing story."])
