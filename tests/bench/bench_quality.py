@@ -5,11 +5,11 @@ Not part of the test suite. For each collection every document is written out as
 data dir, and every judged query goes through the real search path
 (``Engine.search(q, 100, legs=...)``) for the keyword leg alone, the meaning leg alone and
 the shipped hybrid. Recoll (``recollindex``/``recollq``, Debian package ``recollcmd``)
-indexes the same folder with its own config dir and answers the same queries, its index
-time measured beside finder's (finder's with the model loaded up front). Reported per
-collection: nDCG@10, recall@100 and MRR@10 (see :mod:`benchkit.ir`). An exact-match
-regression set (:mod:`benchkit.exact`) checks that file names, identifiers and quoted
-phrases still rank first (success@1).
+(installed with apt when missing) indexes the same folder with its own config dir and
+answers the same queries, its index time measured beside finder's (finder's with the
+model loaded up front). Reported per collection: nDCG@10, recall@100 and MRR@10 (see
+:mod:`benchkit.ir`). An exact-match regression set (:mod:`benchkit.exact`) checks that
+file names, identifiers and quoted phrases still rank first (success@1).
 
 Run from the repository root (one command; the Markdown report goes to stdout and
 ``--out``, progress to stderr)::
@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -177,6 +179,17 @@ def markdown(results: list[Result], failures: list[tuple[str, str, str]], comman
     return "\n".join(lines) + "\n"
 
 
+def install_recoll() -> bool:
+    """Install Debian's ``recollcmd`` with apt (sudo when not root); True if it worked."""
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    log("recollindex is missing: installing recollcmd with apt-get ...")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for cmd in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", "recollcmd"]):
+        if subprocess.run([*sudo, *cmd], env=env, check=False).returncode != 0:
+            return False
+    return shutil.which("recollindex") is not None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("collections", nargs="*", default=list(ALL))
@@ -186,8 +199,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, help="also write the Markdown report here")
     args = parser.parse_args()
     recoll = not args.no_recoll
-    if recoll and not shutil.which("recollindex"):
-        parser.error("recollindex not found: apt-get install recollcmd, or --no-recoll")
+    if recoll and not shutil.which("recollindex") and not install_recoll():
+        parser.error("recollindex not found and apt could not install recollcmd; --no-recoll")
     with tempfile.TemporaryDirectory(prefix="finder-quality-") as tmp:
         work = args.work or Path(tmp)
         embedder = load_index_embedder(DEFAULT_MODEL, default_threads())
