@@ -7,7 +7,8 @@ Runs, each in its own process, and stitches their Markdown together under one he
 
 1. ``bench_engine.py --big 1000000`` (``--big 0`` leaves the 1M index out): indexing
    SciFact as files against the bare model, no-op re-index, query latency at 100k and 1M
-   chunks, memory, cold search; then ``bench_engine.py --only 3 --scale 10000`` for latency at 10k chunks.
+   chunks, memory, cold search; then ``bench_engine.py --only 3 --scale 10000`` for
+   latency at 10k chunks.
 2. ``bench_quality.py``: nDCG@10 / recall@100 / MRR@10 on every collection, keyword,
    meaning, hybrid and Recoll, and the exact-match regression set.
 3. ``bench_watch.py``: save-to-searchable latency, idle CPU, startup reconcile.
