@@ -7,11 +7,14 @@ thread, searches on the search worker's QThread, indexing on the service's write
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import socket
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QSocketNotifier
 from PySide6.QtGui import QAction, QCloseEvent, QIcon
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
 
@@ -147,6 +150,29 @@ def _raise(window: MainWindow) -> None:
     window.search.selectAll()
 
 
+def _quit_on_signals(app: QApplication) -> None:
+    """SIGTERM / Ctrl+C quit through Qt, so shutdown saves the index and stops threads.
+
+    Python runs signal handlers only between bytecodes, never while Qt's loop waits in C;
+    the wakeup fd makes the OS-level handler write a byte that a socket notifier sees.
+    """
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: None)  # the byte is written only if one is set
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def quit_now() -> None:
+        with contextlib.suppress(OSError):
+            reader.recv(64)
+        app.quit()
+
+    notifier.activated.connect(quit_now)
+    app.setProperty("finder_signal_sockets", (reader, writer))  # kept alive with the app
+
+
 def run(data_dir: Path | None = None) -> int:
     """Open the window (or raise the one already open for this data dir)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -164,6 +190,7 @@ def run(data_dir: Path | None = None) -> int:
     tray = _tray(app, built.window, icon)
     app.setQuitOnLastWindowClosed(tray is None)
     app.aboutToQuit.connect(built.shutdown)
+    _quit_on_signals(app)
     built.window.show()
     _raise(built.window)
     return app.exec()
