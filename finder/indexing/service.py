@@ -227,6 +227,9 @@ class IndexService:
             self._open_error = err
             self._opened.set()
             return
+        stamp = engine.catalog.get_meta(LAST_RECONCILE_KEY)
+        # Published before start() returns, so a caller can read them at once.
+        self._set_state(last_reconcile=float(stamp) if stamp else None, settings=engine.settings)
         self._opened.set()
         control = ControlServer(engine.paths.root, self._answer)
         if self.options.control:
@@ -244,8 +247,6 @@ class IndexService:
             self._set_state(phase="stopped", progress=None)
 
     def _serve(self, engine: Engine) -> None:
-        stamp = engine.catalog.get_meta(LAST_RECONCILE_KEY)
-        self._set_state(last_reconcile=float(stamp) if stamp else None, settings=engine.settings)
         self._start_watching(engine)
         self._reconcile(engine)
         now = time.monotonic()
