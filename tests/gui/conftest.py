@@ -57,3 +57,14 @@ def make_app(
     yield _make
     for app in built:
         app.shutdown()
+
+
+def add_folders_and_wait(qtbot, app: App, folders: list[Path], added: int) -> None:
+    """Add folders through the service and wait for the rescan that adds ``added`` files."""
+    assert app.service is not None
+    with qtbot.waitSignal(
+        app.bridge.batch_done,
+        timeout=120_000,
+        check_params_cb=lambda b: b.kind == "reconcile" and b.report.added == added,
+    ):
+        app.service.change_roots([str(f) for f in folders], [])

@@ -12,7 +12,7 @@ from PySide6.QtGui import QGuiApplication
 from finder.app import App
 from finder.gui.result_delegate import term_ranges
 from tests.conftest import write
-from tests.gui.conftest import RecordingDesktop
+from tests.gui.conftest import RecordingDesktop, add_folders_and_wait
 
 CORPUS = {
     "2024/quotes/renovation-agreement.txt": (
@@ -32,13 +32,7 @@ def indexed(qtbot, make_app: Callable[..., App], tmp_path: Path) -> tuple[App, P
     for rel, text in CORPUS.items():
         write(root / rel, text)
     app = make_app()
-    assert app.service is not None
-    with qtbot.waitSignal(
-        app.bridge.batch_done,
-        timeout=120_000,
-        check_params_cb=lambda b: b.kind == "reconcile" and b.report.added == len(CORPUS),
-    ):
-        app.service.change_roots([str(root)], [])
+    add_folders_and_wait(qtbot, app, [root], len(CORPUS))
     return app, root
 
 
@@ -102,13 +96,7 @@ def test_progress_of_a_real_indexing_run_is_shown(qtbot, make_app, tmp_path: Pat
     app = make_app()
     shown: list[str] = []
     app.bridge.progress.connect(lambda _p: shown.append(app.window.status.activity.text()))
-    assert app.service is not None
-    with qtbot.waitSignal(
-        app.bridge.batch_done,
-        timeout=120_000,
-        check_params_cb=lambda b: b.kind == "reconcile" and b.report.added == 60,
-    ):
-        app.service.change_roots([str(root)], [])
+    add_folders_and_wait(qtbot, app, [root], 60)
     assert any(t.startswith(("Reading files", "Understanding text")) for t in shown), shown
     qtbot.waitUntil(lambda: "60 files indexed" in app.window.status.activity.text())
 

@@ -12,6 +12,7 @@ from finder.gui.filters import ANY_FOLDER, filter_terms
 from finder.gui.preferences import VERSION, Preferences
 from finder.settings import IndexSettings
 from tests.conftest import write
+from tests.gui.conftest import add_folders_and_wait
 
 
 def test_settings_round_trip_through_the_service(
@@ -23,13 +24,8 @@ def test_settings_round_trip_through_the_service(
     write(first / "drop.md", "A markdown file that an exclusion removes.")
     write(second / "new.txt", "A file in the folder added through the dialog.")
     app = make_app()
+    add_folders_and_wait(qtbot, app, [first], 2)
     assert app.service is not None
-    with qtbot.waitSignal(
-        app.bridge.batch_done,
-        timeout=120_000,
-        check_params_cb=lambda b: b.kind == "reconcile" and b.report.added == 2,
-    ):
-        app.service.change_roots([str(first)], [])
 
     app.window.open_settings()
     dialog = app.window.settings_dialog
