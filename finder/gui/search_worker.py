@@ -142,18 +142,10 @@ class SearchController(QObject):
         self._query = ""
         self._thread.start()
 
-    @property
-    def query(self) -> str:
-        return self._query
-
     def set_query(self, text: str) -> None:
         """The search field changed: answer it once typing pauses."""
         self._query = text
         self._timer.start()
-
-    def search_now(self) -> None:
-        self._timer.stop()
-        self._send()
 
     def find_similar(self, path: str) -> None:
         self._timer.stop()
