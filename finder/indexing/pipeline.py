@@ -3,9 +3,9 @@
 One run has two phases, so that a first index of a big home folder is useful within
 minutes although embedding takes hours on a laptop:
 
-1. **Text**: scan, compare with the catalog (size and mtime), then rename, delete and
-   extract what changed. Each batch of files is committed in one transaction; after it
-   those files are findable by name and keywords.
+1. **Text**: compare the disk with the catalog (:mod:`finder.indexing.planner`), then
+   rename, delete and extract what changed. Each batch of files is committed in one
+   transaction; after it those files are findable by name and keywords.
 2. **Meaning**: embed the chunk texts that have no vector yet, in batches, each batch
    committed to the catalog and then added to the HNSW index, which is saved now and then.
 
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -36,11 +35,10 @@ from finder.embed import Embedder
 from finder.extract import Extracted, ExtractionError, ExtractLimits
 from finder.extract.registry import extractor_for
 from finder.extract.sandbox import ExtractorPool
-from finder.indexing.scanner import DiskFile, ScanRules, is_within, scan, scan_path
+from finder.indexing.planner import Planner, ScanPlan, catalog_path
+from finder.indexing.scanner import DiskFile, ScanRules, is_within
 from finder.store.catalog import Catalog
 from finder.store.vectors import VectorIndex
-
-log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[Progress], None]
 StopCheck = Callable[[], bool]  # polled between files and batches: True ends the run early
@@ -49,18 +47,6 @@ COMMIT_EVERY_FILES = 200
 COMMIT_EVERY_S = 2.0
 SAVE_VECTORS_EVERY_S = 60.0
 REPORTED_PATHS = 100  # an IndexReport names at most this many changed paths
-
-
-@dataclass(slots=True)
-class ScanPlan:
-    """The difference between disk and catalog, as work to do."""
-
-    new: list[DiskFile] = field(default_factory=list)
-    changed: list[tuple[DiskFile, FileState]] = field(default_factory=list)
-    vanished: list[FileState] = field(default_factory=list)
-    unchanged: int = 0
-    unavailable: list[str] = field(default_factory=list)  # roots not on disk right now
-    digests: dict[str, str] = field(default_factory=dict)  # content hashes already computed
 
 
 class Indexer:
@@ -81,9 +67,9 @@ class Indexer:
         self.vectors = vectors
         self.chunker = chunker
         self._embedder_factory = embedder
-        self.rules = rules
         self.limits = limits
         self.extract_workers = extract_workers
+        self.planner = Planner(catalog, rules, limits)
         self._pool: ExtractorPool | None = None
 
     # --- the whole pass ---------------------------------------------------------------
@@ -94,7 +80,7 @@ class Indexer:
         started = time.monotonic()
         report = progress or (lambda _p: None)
         report(Progress("scanning", 0, 0))
-        plan = self.plan(self.catalog.roots())
+        plan = self.planner.roots(self.catalog.roots())
         tally = self.apply(plan, report, stop=stop)
         embedded = self.embed_pending(report, stop=stop)
         self.collect_garbage()
@@ -120,85 +106,12 @@ class Indexer:
         report = progress or (lambda _p: None)
         tally = Tally()
         self._apply_moves(moves, tally)
-        plan = self.plan_paths(paths)
+        plan = self.planner.paths(paths)
         self.apply(plan, report, stop=stop, tally=tally)
         embedded = self.embed_pending(report, stop=stop, save=False)
         if tally.removed or tally.updated:
-            with self.catalog.transaction():
-                orphans = self.catalog.delete_orphan_vectors()
-            self.vectors.remove(orphans)
+            self.collect_garbage(save=False)
         return tally.report(plan, embedded, started)
-
-    def plan(self, roots: Iterable[str]) -> ScanPlan:
-        """Compare the disk under ``roots`` with the catalog (stat only, no reading).
-
-        A root that is not there right now (an unplugged drive, an unmounted share) is
-        left alone: its files stay in the index rather than being taken as deleted.
-        """
-        known = self.catalog.file_states()
-        plan = ScanPlan()
-        seen: set[str] = set()
-        roots = list(roots)
-        absent = [r for r in roots if not os.path.isdir(r)]
-        for root in absent:
-            log.warning("folder %s is not available: keeping its files as they were", root)
-        plan.unavailable = absent
-        for disk in scan([r for r in roots if r not in absent], self.rules):
-            key = catalog_path(disk.path)
-            if key in seen:
-                continue
-            seen.add(key)
-            self._classify(plan, disk, known.get(key))
-        kept = tuple(r.rstrip(os.sep) + os.sep for r in absent)
-        plan.vanished = [
-            state
-            for path, state in known.items()
-            if path not in seen and not (kept and path.startswith(kept))
-        ]
-        return plan
-
-    def plan_paths(self, paths: Iterable[str]) -> ScanPlan:
-        """Compare the disk at and under each of ``paths`` with the catalog (stat only).
-
-        A path is judged by the rules of the outermost root that holds it; a path under
-        no root, or under a root that is not available right now, is left alone.
-        """
-        roots = sorted(self.catalog.roots(), key=len)
-        plan = ScanPlan()
-        covered: list[str] = []
-        for path in sorted({os.path.normpath(p) for p in paths}):
-            if any(is_within(path, c) for c in covered):
-                continue  # a folder already in this batch covers it
-            root = next((r for r in roots if is_within(path, r)), None)
-            if root is None or not os.path.isdir(root):
-                continue
-            covered.append(path)
-            known = self.catalog.file_states_at_or_under(catalog_path(path))
-            for disk in scan_path(root, path, self.rules):
-                state = known.pop(catalog_path(disk.path), None)
-                self._classify(plan, disk, state)
-            plan.vanished.extend(known.values())
-        return plan
-
-    def _classify(self, plan: ScanPlan, disk: DiskFile, state: FileState | None) -> None:
-        if state is None:
-            plan.new.append(disk)
-        elif (
-            state.size != disk.size
-            or state.mtime_ns != disk.mtime_ns
-            or self._now_readable(state, disk)
-        ):
-            plan.changed.append((disk, state))
-        else:
-            plan.unchanged += 1
-
-    def _now_readable(self, state: FileState, disk: DiskFile) -> bool:
-        """A name-only file that the current settings would read (size limit raised)."""
-        return (
-            state.status is FileStatus.NAME_ONLY
-            and disk.size <= self.limits.max_file_bytes
-            and extractor_for(Path(disk.path)) is not None
-        )
 
     # --- phase 1: text ----------------------------------------------------------------
     def apply(
@@ -285,10 +198,11 @@ class Indexer:
                 states = self.catalog.file_states_at_or_under(src)
                 if not states:
                     continue
-                for stale in self.catalog.file_states_at_or_under(catalog_path(dest)).values():
+                dest = catalog_path(dest)
+                for stale in self.catalog.file_states_at_or_under(dest).values():
                     self.catalog.delete_file(stale.id)  # replaced by the move
                 for path, state in states.items():
-                    new_path = catalog_path(dest) + path[len(src) :]
+                    new_path = dest + path[len(src) :]
                     self.catalog.rename_file(state.id, new_path, state.mtime_ns)
                     tally.note("renamed", new_path)
 
@@ -423,12 +337,13 @@ class Indexer:
             self.vectors.save()
         return done
 
-    def collect_garbage(self) -> None:
-        """Drop vectors no chunk uses any more, then save the vector index."""
+    def collect_garbage(self, *, save: bool = True) -> None:
+        """Drop vectors no chunk uses any more, then (``save``) save the vector index."""
         with self.catalog.transaction():
             orphans = self.catalog.delete_orphan_vectors()
         self.vectors.remove(orphans)
-        self.vectors.save()
+        if save:
+            self.vectors.save()
 
 
 @dataclass(slots=True)
@@ -473,15 +388,6 @@ class _FileResult:
     chunks: list = field(default_factory=list)
     copy_from: int | None = None
     keep_chunks: bool = False
-
-
-def catalog_path(path: str) -> str:
-    """The path as stored: undecodable bytes (a non-UTF-8 name) shown as \\x escapes."""
-    try:
-        path.encode("utf-8")
-        return path
-    except UnicodeEncodeError:
-        return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def _hash_file(path: str) -> str:
