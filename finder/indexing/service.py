@@ -291,10 +291,9 @@ class IndexService:
             if time.monotonic() - last_work >= self.options.release_workers_s:
                 engine.release_workers()  # a no-op when none run
             self._set_state(phase="idle", progress=None)
+            timeout = min(next_health, next_poll, next_rescan) - time.monotonic()
             due = self.coalescer.due_in()
-            waits = [next_health, next_poll, next_rescan]
-            timeout = min(w - time.monotonic() for w in waits)
-            self._wake.wait(max(0.0, min(timeout, due if due is not None else timeout)))
+            self._wake.wait(max(0.0, timeout if due is None else min(timeout, due)))
 
     def _start_watching(self, engine: Engine) -> None:
         if self.watcher is not None:

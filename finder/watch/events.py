@@ -63,9 +63,9 @@ class EventForwarder(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if not isinstance(event, _WANTED):
             return
-        src = _text(event.src_path)
+        src = os.fsdecode(event.src_path)
         if isinstance(event, FileMovedEvent | DirMovedEvent):
-            dest = _text(event.dest_path)
+            dest = os.fsdecode(event.dest_path)
             src_ok, dest_ok = self.relevant(src), self.relevant(dest)
             if src_ok and dest_ok:
                 self.coalescer.move(src, dest)
@@ -88,7 +88,3 @@ class EventForwarder(FileSystemEventHandler):
         if any(name in SKIPPED_DIR_NAMES for name in names[:-1]):
             return False  # inside a skipped folder (a file may itself be called "build")
         return self.include_hidden or not any(name.startswith(".") for name in names)
-
-
-def _text(path: str | bytes) -> str:
-    return os.fsdecode(path)
