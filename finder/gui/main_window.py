@@ -198,7 +198,11 @@ class MainWindow(QMainWindow):
         self.controller.find_similar(path)
 
     # --- what comes back ----------------------------------------------------------------
-    def show_results(self, hits: list[SearchHit], meaning: bool) -> None:
+    def show_results(self, hits: list[SearchHit], meaning: bool, again: bool = False) -> None:
+        """Show an answer. A new query selects the best file; the same query answered
+        again (after an indexing batch, or with meaning added) keeps the selected file
+        when it is still listed, so background indexing never moves the user's place."""
+        kept = self.selected() if again else None
         self.model.set_hits(hits)
         if not meaning:
             self.note.setText("Loading meaning search… showing keyword and name matches first")
@@ -206,7 +210,8 @@ class MainWindow(QMainWindow):
         elif self.note.text().startswith("Loading"):
             self.note.hide()
         if hits:
-            self.results.setCurrentIndex(self.model.index(0))
+            row = self.model.row_of(kept.path) if kept is not None else None
+            self.results.setCurrentIndex(self.model.index(row or 0))
         else:
             self.preview.clear()
 

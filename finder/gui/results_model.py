@@ -46,6 +46,10 @@ class ResultsModel(QAbstractListModel):
     def hit(self, row: int) -> SearchHit | None:
         return self._hits[row] if 0 <= row < len(self._hits) else None
 
+    def row_of(self, path: str) -> int | None:
+        """The row showing ``path``, if any."""
+        return next((i for i, h in enumerate(self._hits) if h.path == path), None)
+
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
         return 0 if parent is not None and parent.isValid() else len(self._hits)
 

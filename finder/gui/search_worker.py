@@ -109,7 +109,9 @@ class SearchWorker(QObject):
 class SearchController(QObject):
     """The GUI side: debounce, request ids, stale answers dropped. GUI thread only."""
 
-    results_changed = Signal(object, bool)  # list[SearchHit], meaning included
+    # list[SearchHit], meaning included, same request as the answer before (a refresh or
+    # the meaning pass after keywords: the window keeps the selection then)
+    results_changed = Signal(object, bool, bool)
     passage_changed = Signal(object)  # Passage | None
     status_changed = Signal(object)  # Status
     problem = Signal(str)
@@ -138,6 +140,7 @@ class SearchController(QObject):
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self._send)
         self._id = 0
+        self._shown_id = 0  # the request the results on screen answer
         self._passage_id = 0
         self._query = ""
         self._thread.start()
@@ -176,14 +179,17 @@ class SearchController(QObject):
     def _send(self) -> None:
         self._next_id()
         if not self._query.strip():
-            self.results_changed.emit([], True)
+            self._shown_id = self._id
+            self.results_changed.emit([], True, False)
             return
         self._search.emit(self._id, self._query)
 
     @Slot(int, object, bool)
     def _on_answer(self, request_id: int, hits: list[SearchHit], meaning: bool) -> None:
         if request_id == self._id:
-            self.results_changed.emit(hits, meaning)
+            again = request_id == self._shown_id
+            self._shown_id = request_id
+            self.results_changed.emit(hits, meaning, again)
 
     @Slot(int, object)
     def _on_passage(self, request_id: int, passage: object) -> None:

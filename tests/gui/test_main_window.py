@@ -39,7 +39,7 @@ def indexed(qtbot, make_app: Callable[..., App], tmp_path: Path) -> tuple[App, P
 def type_query(qtbot, app: App, text: str) -> None:
     """Type into the search field and wait for the answer that includes meaning."""
     with qtbot.waitSignal(
-        app.controller.results_changed, timeout=60_000, check_params_cb=lambda _h, m: m
+        app.controller.results_changed, timeout=60_000, check_params_cb=lambda _h, m, _again: m
     ):
         qtbot.keyClicks(app.window.search, text)
 
@@ -75,6 +75,22 @@ def test_keyboard_moves_opens_reveals_copies_and_clears(qtbot, indexed) -> None:
     assert QGuiApplication.clipboard().text() == first.path
     qtbot.keyClick(window.search, Qt.Key.Key_Escape)
     assert window.search.text() == ""
+
+
+def test_a_background_batch_keeps_the_selected_file(qtbot, indexed) -> None:
+    """When indexing answers the same query again, the selection stays on its file."""
+    app, root = indexed
+    window = app.window
+    type_query(qtbot, app, "kitten bread plumber")
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    chosen = window.selected()
+    assert chosen is not None and window.results.currentIndex().row() == 1
+    with qtbot.waitSignal(
+        app.controller.results_changed, timeout=60_000, check_params_cb=lambda *a: a[2]
+    ):
+        write(root / "later/new-note.txt", "A kitten sleeping on the bread board.")
+    selected = window.selected()
+    assert selected is not None and selected.path == chosen.path
 
 
 def test_file_text_is_shown_literally_never_as_html(qtbot, indexed) -> None:
