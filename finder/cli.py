@@ -202,6 +202,8 @@ def _status(args: argparse.Namespace) -> int:
         return 0
     print(f"data dir:   {st.data_dir}")
     print(f"model:      {st.model}")
+    if st.model_pending:
+        print(f"            switching to {st.model_pending}: a new index is being built")
     roots = [
         r if os.path.isdir(r) else f"{r} (not available now: its files are kept)" for r in st.roots
     ]

@@ -52,6 +52,7 @@ class Progress:
     total: int
     rate: float = 0.0  # items per second in this phase
     current: str = ""  # the file being worked on, if any
+    new_model: str = ""  # set while a new index is built for this model (a model change)
 
     @property
     def eta_s(self) -> float | None:
@@ -107,3 +108,4 @@ class Status:
     vectors: int
     index_bytes: int
     failures: tuple[tuple[str, str], ...] = field(default=())
+    model_pending: str | None = None  # a new model the index is being built again for

@@ -5,6 +5,10 @@
 another process writes. Heavy parts (torch, the model, the vector index) load on first
 use, so ``finder status`` and ``finder roots`` stay instant.
 
+A model change builds a whole new index (new chunks, new vectors) in a new generation
+folder beside the one in force, which keeps answering until the new one is complete and
+swapped in (:meth:`Engine.rebuild`, :mod:`finder.store.generations`).
+
 Thread: an engine belongs to the thread that opened it (it holds a SQLite connection).
 The GUI and the watcher service wrap it in their own writer thread.
 """
@@ -19,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from finder.chunking import Chunker
-from finder.domain import IndexReport, SearchHit, Status
+from finder.domain import IndexReport, Progress, SearchHit, Status
 from finder.embed import Embedder, resolve_model_path
 from finder.embed.loader import (
     ensure_query_export,
@@ -33,7 +37,14 @@ from finder.paths import DataPaths, default_cache_dir, default_data_dir
 from finder.preview import Passage, join_chunks
 from finder.search import FusionWeights, Searcher
 from finder.settings import IndexSettings
-from finder.store.catalog import Catalog
+from finder.store.catalog import Catalog, CatalogError
+from finder.store.generations import (
+    current_generation,
+    make_current,
+    next_generation,
+    other_generations,
+    remove_generation,
+)
 from finder.store.lock import WriterLock
 from finder.store.manifest import Manifest, read_manifest, write_manifest
 from finder.store.vectors import VectorIndex
@@ -57,6 +68,7 @@ class Engine:
         self._query_embedder: Embedder | None = None
         self._searcher: Searcher | None = None
         self._indexer: Indexer | None = None
+        self._next: Engine | None = None  # the generation being built for a new model
 
     # --- opening and closing ----------------------------------------------------------
     @classmethod
@@ -72,29 +84,48 @@ class Engine:
         ``embedder`` replaces the one the settings name (a caller that already holds the
         loaded model, e.g. a test session or the GUI after a reopen).
         """
-        paths = DataPaths(data_dir or default_data_dir(), cache_dir or default_cache_dir())
-        paths.ensure()
-        lock = WriterLock(paths.writer_lock)
+        base = DataPaths(data_dir or default_data_dir(), cache_dir or default_cache_dir())
+        base.ensure()
+        lock = WriterLock(base.writer_lock)
         lock.acquire()
-        try:
-            return cls(paths, Catalog(paths.catalog), lock, embedder)
+        try:  # the pointer is read under the lock: only a writer swaps generations
+            paths = replace(base, generation=current_generation(base.root)).ensure()
+            engine = cls(paths, Catalog(paths.catalog), lock, embedder)
         except BaseException:
             lock.release()
             raise
+        engine._remove_stale_generations()
+        return engine
 
     @classmethod
     def open_reader(cls, data_dir: Path | None = None, *, cache_dir: Path | None = None) -> Engine:
         """Open for searching only; raises ``CatalogError`` if there is no index yet."""
-        paths = DataPaths(data_dir or default_data_dir(), cache_dir or default_cache_dir())
-        return cls(paths, Catalog(paths.catalog, readonly=True), None)
+        base = DataPaths(data_dir or default_data_dir(), cache_dir or default_cache_dir())
+        while True:
+            generation = current_generation(base.root)
+            paths = replace(base, generation=generation)
+            try:
+                return cls(paths, Catalog(paths.catalog, readonly=True), None)
+            except CatalogError:
+                if current_generation(base.root) == generation:
+                    raise
+                # the writer swapped generations (and removed this one) meanwhile: again
 
     def close(self) -> None:
-        self.release_workers()
-        self.save()
-        self.catalog.close()
+        """Stop workers, save the vector index, close (a rebuild in progress is kept and
+        goes on at the next run), release the writer lock."""
+        if self._next is not None:
+            self._next._detach()
+            self._next = None
+        self._detach()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
+
+    def _detach(self) -> None:
+        self.release_workers()
+        self.save()
+        self.catalog.close()
 
     def __enter__(self) -> Engine:
         return self
@@ -112,14 +143,25 @@ class Engine:
         return IndexSettings.from_json(self.catalog.get_meta("settings"))
 
     def update_settings(self, settings: IndexSettings) -> None:
-        """Store new settings; the next indexing run follows them (a new model: all of
-        the text is embedded again with it)."""
-        if settings.model != self.settings.model:
-            self._index_embedder = self._query_embedder = None
-            self._searcher = None
+        """Store new settings; the next indexing run follows them. A new model does not
+        touch this index: :meth:`rebuild` builds one for it beside this one."""
         self.catalog.set_meta("settings", settings.to_json())
         self.release_workers()
         self._indexer = None  # built again with the new rules
+        if self._next is not None and self._next.settings.model != settings.model:
+            self._drop_next()  # built for a model no longer wanted
+
+    def model_in_use(self) -> str:
+        """The model this index's vectors are made with, which queries must use too (the
+        settings' model until the first run records it)."""
+        manifest = read_manifest(self.paths.manifest)
+        return manifest.model if manifest is not None else self.settings.model
+
+    def rebuild_pending(self) -> str | None:
+        """The model the settings name when this index was made with another one."""
+        manifest = read_manifest(self.paths.manifest)
+        wanted = self.settings.model
+        return wanted if manifest is not None and manifest.model != wanted else None
 
     def roots(self) -> list[str]:
         return self.catalog.roots()
@@ -144,15 +186,106 @@ class Engine:
     def index(
         self, progress: ProgressCallback | None = None, *, stop: StopCheck = bool
     ) -> IndexReport:
-        """Bring the index level with the disk under every root; returns what changed.
+        """Bring the index level with the disk under every root and with the settings'
+        model (see :meth:`rebuild`); returns what changed.
 
         ``stop`` is polled between files and batches; when it says so the run ends early
         with what it committed, and the next run goes on from there.
         """
+        if self.rebuild_pending():
+            return self.rebuild(progress, stop=stop)[0]
+        return self.reconcile(progress, stop=stop)
+
+    def reconcile(
+        self, progress: ProgressCallback | None = None, *, stop: StopCheck = bool
+    ) -> IndexReport:
+        """Bring this index level with the disk, with the model it already uses."""
         report = self._get_indexer().run(progress, stop=stop)
         if report.chunks_embedded:
-            ensure_query_export(self.settings.model, self.paths.model_cache)
+            ensure_query_export(self.model_in_use(), self.paths.model_cache)
         return report
+
+    def rebuild(
+        self, progress: ProgressCallback | None = None, *, stop: StopCheck = bool
+    ) -> tuple[IndexReport, bool]:
+        """Build the index for the settings' new model in the next generation folder
+        while this one keeps answering; when complete, swap it in. Returns what the run
+        did and whether it swapped.
+
+        Stopped, the new generation keeps what it committed and the next call goes on
+        from there (also after a restart or a crash). After the swap this engine works
+        on the new generation; readers follow at their next :meth:`refresh`. Changes made
+        to files during the build are found by the next :meth:`reconcile`.
+        """
+        building = self._next_engine()
+        stopped = False
+
+        def latched() -> bool:  # a stop seen once means the run did not finish
+            nonlocal stopped
+            stopped = stopped or stop()
+            return stopped
+
+        model = building.settings.model
+
+        def tagged(p: Progress) -> None:  # progress of the new index says so
+            if progress is not None:
+                progress(replace(p, new_model=model))
+
+        report = building._get_indexer().run(tagged, stop=latched)
+        if stopped:
+            return report, False
+        ensure_query_export(building.model_in_use(), self.paths.model_cache)
+        self._swap_to(building)
+        return report, True
+
+    def _next_engine(self) -> Engine:
+        """The generation being built, opened or created, following this one's settings
+        and roots (which may change while it is built)."""
+        if self._next is None:
+            paths = replace(self.paths, generation=next_generation(self.paths.generation))
+            manifest = read_manifest(paths.manifest)
+            if manifest is not None and manifest.model != self.settings.model:
+                remove_generation(paths.root, paths.generation)  # another model's: restart
+            paths.ensure()
+            self._next = Engine(paths, Catalog(paths.catalog), self._lock)
+        building = self._next
+        if building.settings != self.settings:
+            building.update_settings(self.settings)
+        wanted, built = set(self.roots()), set(building.roots())
+        for root in wanted - built:
+            building.catalog.add_root(root)
+        for root in built - wanted:
+            building.catalog.remove_root(root)
+        return building
+
+    def _swap_to(self, building: Engine) -> None:
+        """Make the finished generation the one in force, adopt it, remove the old one."""
+        building.release_workers()
+        building.save()  # its vectors are on disk before the pointer names them
+        make_current(self.paths.root, building.paths.generation)
+        old = self.paths.generation
+        self.release_workers()
+        self.catalog.close()
+        self.paths, self.catalog = building.paths, building.catalog
+        self._vectors, self._indexer = building._vectors, building._indexer
+        self._index_embedder = building._index_embedder
+        self._query_embedder = self._searcher = self._next = None
+        remove_generation(self.paths.root, old)
+
+    def _drop_next(self) -> None:
+        if self._next is not None:
+            self._next._detach()
+            remove_generation(self.paths.root, self._next.paths.generation)
+            self._next = None
+
+    def _remove_stale_generations(self) -> None:
+        """Older generations left by a swap that could not remove them; newer ones that
+        are not the one a pending rebuild goes on with."""
+        older, newer = other_generations(self.paths.root, self.paths.generation)
+        keep = next_generation(self.paths.generation) if self.rebuild_pending() else None
+        for name in older + newer:
+            if name != keep:
+                remove_generation(self.paths.root, name)
 
     def update(
         self,
@@ -190,11 +323,11 @@ class Engine:
     def _get_indexer(self) -> Indexer:
         if self._indexer is None:
             settings = self.settings
-            self._check_model(settings.model)
+            self._record_model()
             self._indexer = Indexer(
                 self.catalog,
                 self.vectors(),
-                Chunker(resolve_model_path(settings.model) / "tokenizer.json"),
+                Chunker(resolve_model_path(self.model_in_use()) / "tokenizer.json"),
                 self._load_index_embedder,
                 rules=self.scan_rules(),
                 limits=ExtractLimits(
@@ -206,23 +339,17 @@ class Engine:
             )
         return self._indexer
 
-    def _check_model(self, model: str) -> None:
-        """Record the model; if it changed, every stored vector is invalid: start over."""
-        manifest = read_manifest(self.paths.manifest)
-        if manifest is not None and manifest.model == model:
-            return
-        dimension = self._load_index_embedder().dimension
-        if manifest is not None:
-            with self.catalog.transaction():
-                self.catalog.forget_all_vectors()
-            self.vectors(dimension).clear()
-            self._query_embedder = None
-        write_manifest(self.paths.manifest, Manifest(model=model, dimension=dimension))
+    def _record_model(self) -> None:
+        """At the first run the settings' model becomes this index's for good."""
+        if read_manifest(self.paths.manifest) is None:
+            dimension = self._load_index_embedder().dimension
+            manifest = Manifest(model=self.settings.model, dimension=dimension)
+            write_manifest(self.paths.manifest, manifest)
 
     def _load_index_embedder(self) -> Embedder:
-        if self._index_embedder is None:
-            settings = self.settings
-            self._index_embedder = load_index_embedder(settings.model, settings.threads)
+        model = self.model_in_use()
+        if self._index_embedder is None or self._index_embedder.model_name != model:
+            self._index_embedder = load_index_embedder(model, self.settings.threads)
         return self._index_embedder
 
     def vectors(self, dimension: int | None = None) -> VectorIndex:
@@ -240,10 +367,32 @@ class Engine:
 
     def refresh(self) -> None:
         """Let a reader see what the writer committed since it opened: new vectors join
-        its in-memory index, deleted ones leave it (catalog rows are seen anyway)."""
+        its in-memory index, deleted ones leave it (catalog rows are seen anyway); after
+        a swap it moves to the new generation."""
+        if not self.writable:
+            generation = current_generation(self.paths.root)
+            if generation != self.paths.generation:
+                self._follow(generation)
+                return
         if self._vectors is not None:
             index = self._vectors
             index.sync(self.catalog.live_vector_ids(), self._stored_vectors(index))
+
+    def _follow(self, generation: str) -> None:
+        """Reopen on the generation the writer swapped in, loading again what was loaded
+        (so the next search is not the slow one)."""
+        paths = replace(self.paths, generation=generation)
+        catalog = Catalog(paths.catalog, readonly=True)
+        self.catalog.close()
+        self.paths, self.catalog = paths, catalog
+        had_vectors, query_model = self._vectors is not None, self._query_embedder
+        self._vectors = self._searcher = None
+        if query_model is not None and query_model.model_name != self.model_in_use():
+            self._query_embedder = None
+        if had_vectors:
+            self.vectors()
+        if query_model is not None:
+            self.prepare_meaning()
 
     def _stored_vectors(self, index: VectorIndex) -> Callable[[np.ndarray], tuple]:
         def load(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -294,12 +443,12 @@ class Engine:
 
     def _embed_query(self, text: str) -> np.ndarray:
         if self._query_embedder is None:
-            if self._index_embedder is not None:
+            model = self.model_in_use()
+            if self._index_embedder is not None and self._index_embedder.model_name == model:
                 self._query_embedder = self._index_embedder
             else:
-                settings = self.settings
                 self._query_embedder = load_query_embedder(
-                    settings.model, self.paths.model_cache, settings.threads
+                    model, self.paths.model_cache, self.settings.threads
                 )
         return self._query_embedder.embed([text])[0]
 
@@ -312,7 +461,8 @@ class Engine:
         return Status(
             data_dir=str(self.paths.root),
             roots=tuple(self.roots()),
-            model=self.settings.model,
+            model=self.model_in_use(),
+            model_pending=self.rebuild_pending(),
             files_indexed=by_status.get("ok", 0),
             files_pending=self.catalog.count_files_pending_vectors(),
             files_failed=by_status.get("failed", 0),

@@ -1,7 +1,9 @@
 """Where finder keeps its data.
 
-The data dir holds the catalog (SQLite), the vector index file, the manifest and the
-writer lock. It is chosen, in order, by the ``--data-dir`` option, the
+The data dir holds the writer lock, the control socket and the index: the catalog
+(SQLite), the vector index file and the manifest, either in the data dir itself or in
+the generation folder its ``current`` pointer names (see
+:mod:`finder.store.generations`). It is chosen, in order, by the ``--data-dir`` option, the
 ``FINDER_DATA_DIR`` environment variable, and platformdirs' per-user data dir. The cache
 dir holds what can be rebuilt and is shared by all data dirs (model exports).
 """
@@ -45,22 +47,28 @@ def default_config_dir() -> Path:
 
 @dataclass(frozen=True, slots=True)
 class DataPaths:
-    """Every file finder writes, derived from one data dir and one cache dir."""
+    """Every file finder writes, derived from one data dir, one cache dir and the index
+    generation (a folder name in the data dir; "" for the data dir itself)."""
 
     root: Path
     cache: Path = field(default_factory=default_cache_dir)
+    generation: str = ""
+
+    @property
+    def index_dir(self) -> Path:
+        return self.root / self.generation if self.generation else self.root
 
     @property
     def catalog(self) -> Path:
-        return self.root / "catalog.sqlite3"
+        return self.index_dir / "catalog.sqlite3"
 
     @property
     def vectors(self) -> Path:
-        return self.root / "vectors.hnsw"
+        return self.index_dir / "vectors.hnsw"
 
     @property
     def manifest(self) -> Path:
-        return self.root / "manifest.json"
+        return self.index_dir / "manifest.json"
 
     @property
     def writer_lock(self) -> Path:
@@ -71,6 +79,8 @@ class DataPaths:
         return self.cache / "models"
 
     def ensure(self) -> DataPaths:
-        """Create the data dir (private to the user) if missing; returns self."""
+        """Create the data dir and the index folder (private to the user) if missing;
+        returns self."""
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.index_dir.mkdir(exist_ok=True, mode=0o700)
         return self

@@ -47,6 +47,8 @@ class ProgressBar:
 
     def render(self, p: Progress) -> str:
         label = _LABELS.get(p.phase, p.phase)
+        if p.new_model:
+            label = f"new model: {label}"
         if p.total <= 0 or p.phase in ("scanning", "saving"):
             return f"{label}..."
         filled = int(self.width * min(p.done, p.total) / p.total)

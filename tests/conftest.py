@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from finder.embed import DEFAULT_MODEL, Embedder
+from finder.embed import DEFAULT_MODEL, Embedder, resolve_model_path
 from finder.engine import Engine
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -29,6 +30,14 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("cache")
     os.environ["FINDER_CACHE_DIR"] = str(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def other_model(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A second model for model changes: a local copy of the default one."""
+    path = tmp_path_factory.mktemp("models") / "my-model"
+    shutil.copytree(resolve_model_path(DEFAULT_MODEL), path)
+    return str(path)
 
 
 @pytest.fixture

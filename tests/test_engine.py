@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from finder.embed import resolve_model_path
 from finder.engine import Engine
-from finder.store.manifest import read_manifest
 from tests.conftest import write
 
 # Each file is about one thing; each query says the same thing in other words.
@@ -268,16 +265,3 @@ def test_unrelated_files_are_not_listed(indexed: Engine) -> None:
     names = [Path(h.path).name for h in indexed.search("looking after a young feline pet", 10)]
     assert names[0] == "kitten.md"
     assert "q3.txt" not in names and "XJ-9000.log" not in names
-
-
-def test_changing_the_model_reembeds_everything(indexed: Engine, tmp_path: Path) -> None:
-    """Vectors belong to one model: after a model change every chunk is embedded again."""
-    local_model = tmp_path / "my-model"
-    shutil.copytree(resolve_model_path("all-MiniLM-L6-v2"), local_model)
-    chunks = indexed.status().chunks
-    indexed.update_settings(replace(indexed.settings, model=str(local_model)))
-    report = indexed.index()
-    assert report.chunks_embedded == chunks
-    manifest = read_manifest(indexed.paths.manifest)
-    assert manifest is not None and manifest.model == str(local_model)
-    assert top(indexed, "looking after a young feline pet") == "kitten.md"

@@ -1,7 +1,8 @@
 """The settings dialog: folders, exclusions, hidden files, size limit, model, threads.
 
 It edits values only; the window hands the result to the index service, whose writer
-thread applies it (rewatch, reconcile; a new model re-embeds everything).
+thread applies it (rewatch, reconcile; a new model: a new index is built in the
+background while the current one keeps answering, then swapped in).
 """
 
 from __future__ import annotations
@@ -70,7 +71,10 @@ class SettingsDialog(QDialog):
         self.threads = QSpinBox()
         self.threads.setRange(1, os.cpu_count() or 1)
         self.threads.setValue(min(settings.threads, os.cpu_count() or 1))
-        note = QLabel("Changing the model embeds all of your files again.")
+        note = QLabel(
+            "A new model reads all of your files again in the background; "
+            "searches use the current index until the new one is ready."
+        )
         note.setWordWrap(True)
 
         form = QFormLayout()

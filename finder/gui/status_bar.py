@@ -20,12 +20,22 @@ _PHASES = {
 def progress_text(p: Progress) -> str:
     """'Reading files 120 / 5,000 · 31 files/s · 2m37s left' — or the phase alone."""
     label = _PHASES.get(p.phase, p.phase)
+    if p.new_model:
+        label = f"New model: {label[0].lower()}{label[1:]}"
     if p.phase in ("scanning", "saving", "done") or p.total <= 0:
         return label if p.phase != "done" else "Index up to date"
     unit = "chunks" if p.phase == "embedding" else "files"
     text = f"{label} {p.done:,} / {p.total:,} · {p.rate:.0f} {unit}/s"
     eta = p.eta_s
     return text + (f" · {duration(eta)} left" if eta is not None else "")
+
+
+def idle_text(status: Status) -> str:
+    """What the index is like when nothing runs (or a model change waits for its turn)."""
+    files = f"{status.files_indexed:,} files indexed"
+    if status.model_pending:
+        return f"{files} · a new index for the new model is on its way; searches use this one"
+    return f"{files} · up to date"
 
 
 class IndexStatusBar(QStatusBar):
@@ -58,7 +68,7 @@ class IndexStatusBar(QStatusBar):
 
     def show_idle(self, status: Status) -> None:
         if not self.pause.isChecked():
-            self.activity.setText(f"{status.files_indexed:,} files indexed · up to date")
+            self.activity.setText(idle_text(status))
         failed = status.files_failed
         self.failures.setVisible(failed > 0)
         self.failures.setText(f"{failed:,} failed")

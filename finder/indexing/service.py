@@ -5,8 +5,9 @@ opens the data dir for writing (so a second writer is refused at :meth:`start`),
 the watchers, reconciles every root against the catalog (disk is the truth, events are
 hints), then loops: take the settled paths from the coalescer and update them, rescan
 polled roots every ``poll_interval_s`` and every root every ``rescan_interval_s``,
-notice dead watchers, save the vector index now and then. It sleeps when nothing
-happens, so an idle service costs ~0 CPU.
+notice dead watchers, save the vector index now and then. After a model change it builds
+the new index in slices between event batches, so the old index stays current and keeps
+answering until the swap. It sleeps when nothing happens, so an idle service costs ~0 CPU.
 
 Thread: the public methods are safe from any thread and return at once (``start`` and
 ``stop`` wait for the writer). Callbacks run on the writer thread: a GUI must hop them
@@ -49,6 +50,7 @@ class ServiceOptions:
     health_interval_s: float = 2.0  # how often dead watchers are looked for
     save_interval_s: float = 600.0  # vector index saves (the catalog commits as it goes)
     release_workers_s: float = 300.0  # parser processes are stopped after this long idle
+    rebuild_slice_s: float = 5.0  # a rebuild runs this long at least before events go first
     force_polling: bool = False
     watch_limit: int | None = None  # None: the system's inotify limit
     nice: int = 10  # added to the writer thread's CPU niceness (Linux)
@@ -59,7 +61,8 @@ class ServiceOptions:
 class ServiceState:
     """A snapshot of the service for status displays."""
 
-    phase: str  # "starting" | "reconciling" | "indexing" | "idle" | "paused" | "stopped"
+    # "starting" | "reconciling" | "indexing" | "rebuilding" | "idle" | "paused" | "stopped"
+    phase: str
     roots: tuple[RootWatch, ...] = ()
     queued: int = 0  # paths with events not yet indexed
     paused: bool = False  # asked to pause (the phase says when it has)
@@ -91,7 +94,7 @@ class ServiceState:
 class BatchReport:
     """What one update did, for ``on_batch`` listeners."""
 
-    kind: str  # "reconcile" | "poll" | "events"
+    kind: str  # "reconcile" | "poll" | "events" | "rebuild" (a slice) | "swap" (its end)
     paths: tuple[str, ...]
     report: IndexReport
 
@@ -132,6 +135,7 @@ class IndexService:
         self._reconcile_due = False
         self._root_changes: list[tuple[list[str], list[str]]] = []
         self._new_settings: IndexSettings | None = None
+        self._failed_model: str | None = None  # a rebuild for it failed: not retried
         self._state = ServiceState("starting")
         self._thread: threading.Thread | None = None
         self._opened = threading.Event()
@@ -205,7 +209,8 @@ class IndexService:
 
     def change_settings(self, settings: IndexSettings) -> None:
         """Use new index settings; the writer rewatches and reconciles (files now excluded
-        leave the index). A new model re-embeds everything, meaning coming back as it goes.
+        leave the index). A new model starts a rebuild beside the index in force, which is
+        swapped in when complete (``on_batch`` then reports kind "swap").
         """
         with self._lock:
             self._new_settings = settings
@@ -285,6 +290,11 @@ class IndexService:
                 self._update(engine, "events", batch.paths, batch)
                 last_work = time.monotonic()
                 continue  # more may be ready: look again before sleeping
+            model = engine.rebuild_pending()
+            if model is not None and model != self._failed_model:
+                self._rebuild(engine, model)
+                last_work = time.monotonic()
+                continue
             if time.monotonic() - last_save >= self.options.save_interval_s:
                 engine.save()  # a no-op when no vector changed
                 last_save = time.monotonic()
@@ -313,7 +323,7 @@ class IndexService:
     def _reconcile(self, engine: Engine) -> None:
         """Rescan every root (stat only for unchanged files)."""
         self._set_state(phase="reconciling")
-        report = engine.index(self._progress, stop=self._interrupted)
+        report = engine.reconcile(self._progress, stop=self._interrupted)
         if not self._interrupted():
             stamp = time.time()
             engine.catalog.set_meta(LAST_RECONCILE_KEY, str(stamp))
@@ -321,6 +331,29 @@ class IndexService:
         else:
             self.rescan(restart_watchers=False)  # not finished: again when resumed
         self._on_batch(BatchReport("reconcile", tuple(engine.roots()), report))
+
+    def _rebuild(self, engine: Engine, model: str) -> None:
+        """One slice of the rebuild for ``model``: it runs until done, paused or stopped,
+        or until events wait and it has had ``rebuild_slice_s`` (then they go first)."""
+        self._set_state(phase="rebuilding")
+        started = time.monotonic()
+
+        def yield_now() -> bool:
+            if self._interrupted():
+                return True
+            waiting = self.coalescer.due_in() == 0.0
+            return waiting and time.monotonic() - started >= self.options.rebuild_slice_s
+
+        try:
+            report, swapped = engine.rebuild(self._progress, stop=yield_now)
+        except (LookupError, OSError, ValueError) as err:  # the model cannot be loaded
+            log.error("cannot build the index for %s: %s", model, err)
+            self._failed_model = model
+            return
+        self._on_batch(BatchReport("swap" if swapped else "rebuild", (), report))
+        if swapped:
+            self._set_state(settings=engine.settings)
+            self._reconcile(engine)  # files changed while it was built
 
     def _update(
         self,
@@ -373,6 +406,7 @@ class IndexService:
             settings, self._new_settings = self._new_settings, None
         if settings is not None and settings != engine.settings:
             engine.update_settings(settings)
+            self._failed_model = None
             self._set_state(settings=settings)
         for add, remove in changes:
             for folder in add:

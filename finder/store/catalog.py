@@ -223,11 +223,6 @@ class Catalog:
         self._db.executemany(sql.DELETE_VECTOR, ((i,) for i in orphans))
         return orphans
 
-    def forget_all_vectors(self) -> None:
-        """Invalidate every embedding (the model changed): all chunks become pending."""
-        self._db.execute(sql.UNLINK_ALL_CHUNKS)
-        self._db.execute(sql.DELETE_ALL_VECTORS)
-
     def file_vector_ids(self, file_id: int) -> list[int]:
         return [r[0] for r in self._db.execute(sql.FILE_VECTOR_IDS, (file_id,))]
 

@@ -147,8 +147,6 @@ ORPHAN_VECTOR_IDS = """
 SELECT v.id FROM vectors v WHERE NOT EXISTS (SELECT 1 FROM chunks c WHERE c.vector_id = v.id)
 """
 DELETE_VECTOR = "DELETE FROM vectors WHERE id = ?"
-DELETE_ALL_VECTORS = "DELETE FROM vectors"
-UNLINK_ALL_CHUNKS = "UPDATE chunks SET vector_id = NULL"
 FILE_VECTOR_IDS = "SELECT vector_id FROM chunks WHERE file_id = ? AND vector_id IS NOT NULL"
 
 # --- search ---------------------------------------------------------------------------

@@ -163,12 +163,6 @@ class VectorIndex:
                 except RuntimeError:
                     pass
 
-    def clear(self) -> None:
-        with self._lock:
-            self._index = self._new_index(_INITIAL_CAPACITY)
-            self._live = 0
-            self._dirty = True
-
     # --- queries ----------------------------------------------------------------------
     def __len__(self) -> int:
         return self._live

@@ -52,6 +52,37 @@ def test_settings_round_trip_through_the_service(
     again.reject()
 
 
+def test_a_new_model_is_built_in_the_background_then_swapped_in(
+    qtbot, make_app: Callable[..., App], tmp_path: Path, other_model: str
+) -> None:
+    """Choosing another model: progress says "New model", searches keep working, and
+    after the swap the window's searches use the new index."""
+    root = tmp_path / "files"
+    write(root / "boiler.txt", "The plumber replaced the boiler in the cellar last winter.")
+    write(root / "alps.txt", "A trail climbs through pine forest to a mountain hut.")
+    app = make_app()
+    add_folders_and_wait(qtbot, app, [root], 2)
+    shown: list[str] = []
+    app.bridge.progress.connect(lambda _p: shown.append(app.window.status.activity.text()))
+    app.window.open_settings()
+    dialog = app.window.settings_dialog
+    assert dialog is not None
+    dialog.model.setCurrentText(other_model)
+    with qtbot.waitSignal(
+        app.bridge.batch_done, timeout=120_000, check_params_cb=lambda b: b.kind == "swap"
+    ):
+        dialog.accept()
+    assert any(t.startswith("New model:") for t in shown), shown
+    with qtbot.waitSignal(
+        app.controller.results_changed, timeout=60_000, check_params_cb=lambda _h, m, _a: m
+    ):
+        qtbot.keyClicks(app.window.search, "who fixed the heating")
+    first = app.window.model.hit(0)
+    assert first is not None and first.path == str(root / "boiler.txt")
+    worker_engine = app.controller.worker._engine  # read only: it belongs to its thread
+    assert worker_engine is not None and worker_engine.paths.generation == "index-1"
+
+
 def test_an_unknown_model_is_refused_with_a_reason(qtbot, make_app, monkeypatch) -> None:
     """A model that cannot be loaded is not applied; the window says why."""
     app = make_app()

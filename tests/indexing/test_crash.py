@@ -8,10 +8,12 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from finder.embed import DEFAULT_MODEL
 from finder.engine import Engine
 from tests.conftest import write
 
@@ -30,10 +32,10 @@ def make_corpus(root: Path, files: int) -> None:
         write(root / topic / f"report-{n:03}.txt", "\n\n".join(paragraphs))
 
 
-def kill_during(phase: str, data: Path, root: Path) -> None:
+def kill_during(phase: str, data: Path, root: Path, *options: str) -> None:
     """Start `finder index`, SIGKILL it as soon as stderr shows ``phase`` under way."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "finder", "--data-dir", str(data), "index", str(root)],
+        [sys.executable, "-m", "finder", "--data-dir", str(data), "index", str(root), *options],
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "HF_HUB_OFFLINE": "1"},
@@ -49,9 +51,9 @@ def kill_during(phase: str, data: Path, root: Path) -> None:
     assert proc.returncode == -signal.SIGKILL, "".join(seen)
 
 
-def catalog_state(data: Path) -> tuple[set, set, int]:
+def catalog_state(index_dir: Path) -> tuple[set, set, int]:
     """(files with status, chunks with text and vector presence, vector count)."""
-    db = sqlite3.connect(data / "catalog.sqlite3")
+    db = sqlite3.connect(index_dir / "catalog.sqlite3")
     files = set(db.execute("SELECT path, status, error FROM files"))
     chunks = set(
         db.execute(
@@ -87,6 +89,39 @@ def test_kill_then_restart_equals_clean_build(
 
     assert catalog_state(crashed) == catalog_state(clean)
     assert len(resumed.vectors()) == len(reference.vectors()) == catalog_state(clean)[2]
+    for query in ("molten rock eruption", "symphony musicians", "bread shop"):
+        assert [h.path for h in resumed.search(query, 5)] == [
+            h.path for h in reference.search(query, 5)
+        ]
+
+
+def test_a_model_change_killed_midway_keeps_the_old_index_then_finishes(
+    tmp_path: Path, open_engine: Callable[..., Engine], other_model: str
+) -> None:
+    """Killed while the new model's index is built, the old index opens and answers; the
+    next run finishes the new one, equal to a clean build with that model."""
+    root = tmp_path / "corpus"
+    make_corpus(root, 80)
+    crashed, clean = tmp_path / "crashed", tmp_path / "clean"
+    first = open_engine(crashed)
+    first.add_roots([root])
+    first.index()
+    first.close()
+    kill_during("new model: embedding chunks", crashed, root, "--model", other_model)
+    with Engine.open_reader(crashed) as reader:
+        status = reader.status()
+        assert (status.model, status.model_pending) == (DEFAULT_MODEL, other_model)
+        assert status.files_pending == 0
+        assert reader.search("molten rock eruption", 1)[0].path.endswith(".txt")
+
+    resumed = open_engine(crashed)
+    resumed.index()
+    reference = open_engine(clean)
+    reference.update_settings(replace(reference.settings, model=other_model))
+    reference.add_roots([root])
+    reference.index()
+    assert resumed.paths.generation == "index-1"
+    assert catalog_state(resumed.paths.index_dir) == catalog_state(clean)
     for query in ("molten rock eruption", "symphony musicians", "bread shop"):
         assert [h.path for h in resumed.search(query, 5)] == [
             h.path for h in reference.search(query, 5)

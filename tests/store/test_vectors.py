@@ -218,10 +218,3 @@ def test_growth_past_initial_capacity(tmp_path: Path) -> None:
     reopened = VectorIndex(index.path, DIM)
     reopened.load_and_sync(np.arange(3000), dict_loader({}))
     assert labels_of(reopened, vectors[2500])[0] == 2500
-
-
-def test_clear_empties_the_index(index: VectorIndex, table: dict) -> None:
-    """clear() forgets every vector."""
-    index.clear()
-    assert len(index) == 0
-    assert labels_of(index, table[1]) == []
