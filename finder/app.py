@@ -14,9 +14,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSocketNotifier
-from PySide6.QtGui import QAction, QCloseEvent, QIcon
-from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
+from PySide6.QtCore import QSocketNotifier
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
 
 from finder.embed import Embedder, resolve_model_path
 from finder.gui.desktop import Desktop
@@ -25,6 +25,7 @@ from finder.gui.main_window import MainWindow
 from finder.gui.preferences import Preferences
 from finder.gui.search_worker import SearchController, SearchWorker
 from finder.gui.single_instance import SingleInstance
+from finder.gui.tray import bring_forward, tray_if_available
 from finder.indexing.service import IndexService, ServiceOptions
 from finder.paths import default_data_dir
 from finder.settings import IndexSettings
@@ -113,43 +114,6 @@ def build(
     return App(window, controller, bridge, service, config_dir)
 
 
-class _HideToTray(QObject):
-    """Closing the window hides it when a tray icon can bring it back."""
-
-    def eventFilter(self, watched: QObject, event: object) -> bool:
-        if isinstance(event, QCloseEvent) and isinstance(watched, MainWindow):
-            event.ignore()
-            watched.hide()
-            return True
-        return False
-
-
-def _tray(app: QApplication, window: MainWindow, icon: QIcon) -> QSystemTrayIcon | None:
-    if not QSystemTrayIcon.isSystemTrayAvailable():
-        return None
-    tray = QSystemTrayIcon(icon, app)
-    menu = QMenu()
-    show = QAction("Show finder", menu)
-    show.triggered.connect(lambda: _raise(window))
-    quit_ = QAction("Quit", menu)
-    quit_.triggered.connect(app.quit)
-    menu.addAction(show)
-    menu.addAction(quit_)
-    tray.setContextMenu(menu)
-    tray.activated.connect(lambda _reason: _raise(window))
-    tray.show()
-    window.installEventFilter(_HideToTray(window))
-    return tray
-
-
-def _raise(window: MainWindow) -> None:
-    window.showNormal()
-    window.raise_()
-    window.activateWindow()
-    window.search.setFocus()
-    window.search.selectAll()
-
-
 def _quit_on_signals(app: QApplication) -> None:
     """SIGTERM / Ctrl+C quit through Qt, so shutdown saves the index and stops threads.
 
@@ -179,18 +143,18 @@ def run(data_dir: Path | None = None) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("finder")
     app.setDesktopFileName("finder")
-    icon = QIcon(str(ICON))
+    icon = QIcon(str(ICON)) if ICON.is_file() else QIcon.fromTheme("system-search")
     app.setWindowIcon(icon)
     instance = SingleInstance(data_dir or default_data_dir())
     if instance.ask_running_to_raise():
         return 0
     instance.listen()
     built = build(data_dir)
-    instance.raise_requested.connect(lambda: _raise(built.window))
-    tray = _tray(app, built.window, icon)
+    instance.raise_requested.connect(lambda: bring_forward(built.window))
+    tray = tray_if_available(built.window, icon, app.quit)
     app.setQuitOnLastWindowClosed(tray is None)
     app.aboutToQuit.connect(built.shutdown)
     _quit_on_signals(app)
     built.window.show()
-    _raise(built.window)
+    bring_forward(built.window)
     return app.exec()
