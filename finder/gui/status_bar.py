@@ -25,7 +25,9 @@ def progress_text(p: Progress) -> str:
     if p.phase in ("scanning", "saving", "done") or p.total <= 0:
         return label if p.phase != "done" else "Index up to date"
     unit = "chunks" if p.phase == "embedding" else "files"
-    text = f"{label} {p.done:,} / {p.total:,} · {p.rate:.0f} {unit}/s"
+    text = f"{label} {p.done:,} / {p.total:,}"
+    if p.rate > 0:
+        text += f" · {p.rate:.0f} {unit}/s"
     eta = p.eta_s
     return text + (f" · {duration(eta)} left" if eta is not None else "")
 

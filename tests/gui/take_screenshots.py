@@ -4,13 +4,14 @@
 
 Indexes a small demo folder with the real model into a temp data dir, opens the window
 as `finder` would, types a paraphrase, and saves ``results.png`` (results and preview),
-``settings.png`` (the settings dialog) and ``empty.png`` (first run, no folders). Not
-part of the test suite.
+``settings.png`` (the settings dialog), ``new-model.png`` (a model change under way)
+and ``empty.png`` (first run, no folders). Not part of the test suite.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -20,6 +21,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from finder.app import build
+from finder.embed import DEFAULT_MODEL, resolve_model_path
 
 DEMO = {
     "2024/quotes/renovation-agreement.txt": (
@@ -83,10 +85,19 @@ def main(out: Path) -> int:
         wait(500)
         assert built.window.settings_dialog is not None
         built.window.settings_dialog.grab().save(str(out / "settings.png"))
-        built.window.settings_dialog.reject()
+        dialog = built.window.settings_dialog
+        # A model change: the status bar says the new index is on its way.
+        other_model = Path(tmp) / "models" / "my-model"
+        shutil.copytree(resolve_model_path(DEFAULT_MODEL), other_model)
+        dialog.model.setCurrentText(str(other_model))
+        dialog.accept()
+        status = built.window.status.activity
+        while not status.text().startswith("New model: understanding"):
+            wait_for(built.bridge.progress)
+        built.window.grab().save(str(out / "new-model.png"))
         built.shutdown()
     app.quit()
-    print(f"saved results.png, settings.png and empty.png in {out}")
+    print(f"saved results.png, settings.png, new-model.png and empty.png in {out}")
     return 0
 
 

@@ -10,7 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from finder.app import App
+from finder.domain import Progress
 from finder.gui.result_delegate import term_ranges
+from finder.gui.status_bar import progress_text
 from tests.conftest import write
 from tests.gui.conftest import RecordingDesktop, add_folders_and_wait
 
@@ -141,3 +143,13 @@ def test_terms_are_marked_as_whole_words() -> None:
         (0, 10),
         (15, 8),
     ]
+
+
+def test_progress_text_says_when_a_new_models_index_is_built() -> None:
+    """A rebuild's progress is labelled "New model"; a rate is shown once there is one."""
+    assert progress_text(Progress("embedding", 0, 7, new_model="m")) == (
+        "New model: understanding text 0 / 7"
+    )
+    assert progress_text(Progress("extracting", 5, 10, 2.0)) == (
+        "Reading files 5 / 10 · 2 files/s · 2s left"
+    )
