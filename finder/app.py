@@ -71,6 +71,7 @@ def build(
     service = IndexService(
         data_dir,
         cache_dir=cache_dir,
+        config_dir=config_dir,
         embedder=embedder,
         options=options,
         on_progress=bridge.on_progress,

@@ -33,10 +33,16 @@ from finder.embed.loader import (
 from finder.extract import ExtractLimits
 from finder.indexing.pipeline import Indexer, ProgressCallback, StopCheck
 from finder.indexing.scanner import ScanRules
-from finder.paths import DataPaths, default_cache_dir, default_data_dir
+from finder.paths import DataPaths, default_cache_dir, default_config_dir, default_data_dir
 from finder.preview import Passage, join_chunks
 from finder.search import FusionWeights, Searcher
-from finder.settings import IndexSettings
+from finder.settings import (
+    IndexSettings,
+    SavedSettings,
+    read_settings_file,
+    settings_file,
+    write_settings_file,
+)
 from finder.store.catalog import Catalog, CatalogError
 from finder.store.generations import (
     current_generation,
@@ -69,6 +75,7 @@ class Engine:
         self._searcher: Searcher | None = None
         self._indexer: Indexer | None = None
         self._next: Engine | None = None  # the generation being built for a new model
+        self._settings_file: Path | None = None  # the writer's: kept level with the catalog
 
     # --- opening and closing ----------------------------------------------------------
     @classmethod
@@ -77,12 +84,15 @@ class Engine:
         data_dir: Path | None = None,
         *,
         cache_dir: Path | None = None,
+        config_dir: Path | None = None,
         embedder: Embedder | None = None,
     ) -> Engine:
         """Open for indexing; raises ``WriterLockedError`` if another process writes.
 
-        ``embedder`` replaces the one the settings name (a caller that already holds the
-        loaded model, e.g. a test session or the GUI after a reopen).
+        The settings file in ``config_dir`` (see :mod:`finder.settings`) is applied to
+        the index, or written from it when there is none. ``embedder`` replaces the one
+        the settings name (a caller that already holds the loaded model, e.g. a test
+        session).
         """
         base = DataPaths(data_dir or default_data_dir(), cache_dir or default_cache_dir())
         base.ensure()
@@ -94,6 +104,8 @@ class Engine:
         except BaseException:
             lock.release()
             raise
+        engine._settings_file = settings_file(config_dir or default_config_dir(), base.root)
+        engine._apply_settings_file()
         engine._remove_stale_generations()
         return engine
 
@@ -146,6 +158,7 @@ class Engine:
         """Store new settings; the next indexing run follows them. A new model does not
         touch this index: :meth:`rebuild` builds one for it beside this one."""
         self.catalog.set_meta("settings", settings.to_json())
+        self._save_settings_file()
         self.release_workers()
         self._indexer = None  # built again with the new rules
         if self._next is not None and self._next.settings.model != settings.model:
@@ -175,12 +188,34 @@ class Engine:
                 raise NotADirectoryError(f"not a folder: {folder}")
             self.catalog.add_root(path)
             added.append(path)
+        self._save_settings_file()
         return added
 
     def remove_roots(self, folders: Iterable[str | Path]) -> None:
         """Stop indexing folders; their files leave the index at the next ``index()``."""
         for folder in folders:
             self.catalog.remove_root(os.path.abspath(os.path.expanduser(str(folder))))
+        self._save_settings_file()
+
+    def _apply_settings_file(self) -> None:
+        """The settings file wins over the catalog's copy; none yet: write it from it."""
+        assert self._settings_file is not None
+        saved = read_settings_file(self._settings_file)
+        if saved is None:
+            self._save_settings_file()
+            return
+        if saved.index != self.settings:
+            self.catalog.set_meta("settings", saved.index.to_json())
+        indexed = set(self.catalog.roots())
+        for root in sorted(set(saved.roots) - indexed):
+            self.catalog.add_root(root)  # even if absent now: an unplugged drive's files stay
+        for root in sorted(indexed - set(saved.roots)):
+            self.catalog.remove_root(root)
+
+    def _save_settings_file(self) -> None:
+        if self._settings_file is not None:
+            saved = SavedSettings(tuple(self.roots()), self.settings)
+            write_settings_file(self._settings_file, saved, self.paths.root)
 
     # --- indexing ---------------------------------------------------------------------
     def index(

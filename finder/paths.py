@@ -37,8 +37,8 @@ def default_cache_dir() -> Path:
 
 
 def default_config_dir() -> Path:
-    """The app's own preferences (window layout, filters): ``$FINDER_CONFIG_DIR`` or the
-    platform's user config dir. Index settings live with each index instead."""
+    """Settings and folders to index (:mod:`finder.settings`) and the window's
+    preferences: ``$FINDER_CONFIG_DIR`` or the platform's user config dir."""
     env = os.environ.get("FINDER_CONFIG_DIR")
     if env:
         return Path(env).expanduser()

@@ -32,6 +32,14 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's settings files go to its own config dir, never the user's."""
+    path = tmp_path / "config"
+    monkeypatch.setenv("FINDER_CONFIG_DIR", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def other_model(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A second model for model changes: a local copy of the default one."""

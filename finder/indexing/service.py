@@ -107,6 +107,7 @@ class IndexService:
         data_dir: Path | None = None,
         *,
         cache_dir: Path | None = None,
+        config_dir: Path | None = None,
         embedder: Embedder | None = None,
         options: ServiceOptions | None = None,
         on_progress: Callable[[Progress], None] | None = None,
@@ -117,6 +118,7 @@ class IndexService:
         after each update, ``on_watch`` when how the roots are followed changes."""
         self.data_dir = data_dir
         self.cache_dir = cache_dir
+        self.config_dir = config_dir
         self.options = options or ServiceOptions()
         self._embedder = embedder
         self._on_progress = on_progress or (lambda _p: None)
@@ -226,7 +228,10 @@ class IndexService:
         _lower_priority(self.options.nice)
         try:
             engine = Engine.open_writer(
-                self.data_dir, cache_dir=self.cache_dir, embedder=self._embedder
+                self.data_dir,
+                cache_dir=self.cache_dir,
+                config_dir=self.config_dir,
+                embedder=self._embedder,
             )
         except BaseException as err:  # handed to start() on the caller's thread
             self._open_error = err

@@ -801,6 +801,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     work = Path(tempfile.mkdtemp(prefix="finder-bench-", dir=args.workdir))
     os.environ["FINDER_CACHE_DIR"] = str(work / "cache")
+    os.environ["FINDER_CONFIG_DIR"] = str(work / "config")  # settings files of the temp indexes
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     log(f"working in {work}")

@@ -203,6 +203,7 @@ def main() -> int:
         parser.error("recollindex not found and apt could not install recollcmd; --no-recoll")
     with tempfile.TemporaryDirectory(prefix="finder-quality-") as tmp:
         work = args.work or Path(tmp)
+        os.environ["FINDER_CONFIG_DIR"] = str(Path(tmp) / "config")  # the temp indexes' settings
         embedder = load_index_embedder(DEFAULT_MODEL, default_threads())
         failures = exact_matches(Path(tmp) / "exact", embedder)
         results = [

@@ -332,6 +332,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = p.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="finder-bench-watch-", dir=args.workdir)).resolve()
     os.environ["FINDER_CACHE_DIR"] = str(work / "cache")
+    os.environ["FINDER_CONFIG_DIR"] = str(work / "config")
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     log(f"working in {work}")

@@ -43,7 +43,11 @@ def main() -> int:
     parser.add_argument("--data-dir", help="an existing index (default: a new empty one)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "FINDER_DATA_DIR": args.data_dir or os.path.join(tmp, "data")}
+        env = {
+            **os.environ,
+            "FINDER_DATA_DIR": args.data_dir or os.path.join(tmp, "data"),
+            "FINDER_CONFIG_DIR": os.path.join(tmp, "config"),
+        }
         runs = []
         for _ in range(args.runs):
             out = subprocess.run(

@@ -10,7 +10,7 @@ from pathlib import Path
 from finder.app import App
 from finder.gui.filters import ANY_FOLDER, filter_terms
 from finder.gui.preferences import VERSION, Preferences
-from finder.settings import IndexSettings
+from finder.settings import IndexSettings, read_settings_file, settings_file
 from tests.conftest import write
 from tests.gui.conftest import add_folders_and_wait
 
@@ -18,7 +18,8 @@ from tests.gui.conftest import add_folders_and_wait
 def test_settings_round_trip_through_the_service(
     qtbot, make_app: Callable[..., App], tmp_path: Path
 ) -> None:
-    """Folders and exclusions chosen in the dialog reach the index, and show next time."""
+    """Folders and exclusions chosen in the dialog reach the index and the settings file
+    in the config dir, and show next time."""
     first, second = tmp_path / "first", tmp_path / "second"
     write(first / "keep.txt", "A text file that stays.")
     write(first / "drop.md", "A markdown file that an exclusion removes.")
@@ -44,6 +45,9 @@ def test_settings_round_trip_through_the_service(
     assert state.settings is not None
     assert (state.settings.exclude_globs, state.settings.max_file_mb) == (("*.md",), 5)
     assert sorted(r.root for r in state.roots) == [str(first), str(second)]
+    saved = read_settings_file(settings_file(tmp_path / "config", tmp_path / "data"))
+    assert saved is not None and saved.index == state.settings
+    assert sorted(saved.roots) == [str(first), str(second)]
     app.window.open_settings()
     again = app.window.settings_dialog
     assert again is not None and again is not dialog
