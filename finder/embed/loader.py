@@ -3,14 +3,16 @@
 Indexing uses sentence-transformers on torch (bf16 where the CPU has it: the fastest
 precision that keeps quality here). Queries use an ONNX export of the same model run by
 onnxruntime when one is available: a fresh ``finder search`` then never imports torch
-(5+ s and ~1 GB). The export is made once, by the indexing process, which has torch
-loaded anyway.
+(5+ s and ~1 GB). The export is made once per model, after indexing, in a child process
+(see :func:`ensure_query_export`).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from finder.embed.base import Embedder, resolve_model_path
@@ -57,19 +59,28 @@ def load_query_embedder(model_name: str, model_cache: Path, threads: int | None 
     return load_index_embedder(model_name, threads)
 
 
-def ensure_query_export(model_name: str, model_cache: Path) -> bool:
+def ensure_query_export(model_name: str, model_cache: Path, timeout_s: float = 900) -> bool:
     """Export the model for fast queries unless a current export exists; True if usable.
 
+    The export runs in a child process (``python -m finder.embed.onnx_export``): tracing
+    holds the GIL for seconds, which would stall searches on other threads of the same
+    process (the window's), switches process-wide torch state, and takes ~0.5 GB that the
+    indexer would keep afterwards. The child inherits the calling thread's niceness.
     Failure is not fatal (queries then load torch): it is logged and reported as False.
     """
-    from finder.embed.onnx_export import export_onnx, onnx_export_is_current
+    from finder.embed.onnx_export import onnx_export_is_current
 
     target = export_dir_for(model_cache, model_name)
     if onnx_export_is_current(model_name, target):
         return True
+    command = [sys.executable, "-m", "finder.embed.onnx_export", model_name, str(target)]
     try:
-        export_onnx(model_name, target)
-        return True
-    except Exception as err:  # an exporter bug must not fail the indexing run
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s)
+    except (OSError, subprocess.TimeoutExpired) as err:
         log.warning("could not export %s for fast queries: %s", model_name, err)
         return False
+    if done.returncode != 0:
+        reason = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+        log.warning("could not export %s for fast queries: %s", model_name, reason)
+        return False
+    return True

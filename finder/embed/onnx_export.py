@@ -1,7 +1,8 @@
 """Export a sentence-transformers model to ONNX so queries can be embedded without torch.
 
-The indexing process, which has torch loaded anyway, calls :func:`export_onnx` once per
-model; search processes then load the export with
+The indexer runs :func:`export_onnx` once per model, in a child process
+(``python -m finder.embed.onnx_export MODEL TARGET``, see
+:func:`finder.embed.loader.ensure_query_export`); search processes then load the export with
 :class:`finder.embed.onnx_embedder.OnnxEmbedder` and never import torch.
 
 An export is a folder holding ``model.onnx`` (the transformer: token ids in,
@@ -22,6 +23,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 import warnings
@@ -148,8 +150,8 @@ def export_onnx(model_name: str, target_dir: Path) -> Path:
     old export or the complete new one. Takes ~3 s and peaks ~0.5 GB above the
     process's baseline (a second fp32 copy of the model plus a checking onnxruntime session).
 
-    Call it from the thread that owns torch work in this process (the indexer's writer
-    thread): tracing switches process-wide torch exporter state. Raises ``LookupError``
+    Tracing switches process-wide torch exporter state: finder calls it in a child
+    process of its own. Raises ``LookupError``
     for a model not available offline and ``ValueError`` for a model this export cannot
     represent (pooling other than mean/cls/max, or extra modules such as Dense).
     """
@@ -374,3 +376,20 @@ def _remove_leftovers(target_dir: Path) -> None:
             with contextlib.suppress(OSError):
                 if mark == OLD_MARK or leftover.stat().st_mtime < cutoff:
                     shutil.rmtree(leftover)
+
+
+def _main(argv: list[str]) -> int:
+    """``python -m finder.embed.onnx_export MODEL TARGET_DIR``: what the indexer runs."""
+    if len(argv) != 2:
+        print("usage: python -m finder.embed.onnx_export MODEL TARGET_DIR", file=sys.stderr)
+        return 2
+    try:
+        export_onnx(argv[0], Path(argv[1]))
+    except Exception as err:  # the parent logs the last line
+        print(f"{type(err).__name__}: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))
