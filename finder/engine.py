@@ -420,14 +420,12 @@ class Engine:
         catalog = Catalog(paths.catalog, readonly=True)
         self.catalog.close()
         self.paths, self.catalog = paths, catalog
-        had_vectors, query_model = self._vectors is not None, self._query_embedder
+        had_vectors, had_query_model = self._vectors is not None, self._query_embedder is not None
         self._vectors = self._searcher = None
-        if query_model is not None and query_model.model_name != self.model_in_use():
-            self._query_embedder = None
         if had_vectors:
             self.vectors()
-        if query_model is not None:
-            self.prepare_meaning()
+        if had_query_model:
+            self.prepare_meaning()  # the new model's, if it changed
 
     def _stored_vectors(self, index: VectorIndex) -> Callable[[np.ndarray], tuple]:
         def load(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -468,23 +466,27 @@ class Engine:
         if self._searcher is None:
             manifest = read_manifest(self.paths.manifest)
             vectors = self.vectors() if manifest is not None else None
-            self._searcher = Searcher(self.catalog, vectors, self._embed_query)
+            # Read here: the searcher embeds on its helper thread, which must not touch
+            # this engine's SQLite connection.
+            model, threads = self.model_in_use(), self.settings.threads
+            self._searcher = Searcher(
+                self.catalog, vectors, lambda text: self._embed_query(text, model, threads)
+            )
         return self._searcher
 
     def prepare_meaning(self) -> None:
         """Load the query model now (slow the first time) rather than at the first search."""
         if read_manifest(self.paths.manifest) is not None:
-            self._embed_query("warm up")
+            self._embed_query("warm up", self.model_in_use(), self.settings.threads)
 
-    def _embed_query(self, text: str) -> np.ndarray:
-        if self._query_embedder is None:
-            model = self.model_in_use()
+    def _embed_query(self, text: str, model: str, threads: int) -> np.ndarray:
+        """``text`` embedded by ``model``, loading it first if need be. Thread: any, one
+        at a time (touches no SQLite)."""
+        if self._query_embedder is None or self._query_embedder.model_name != model:
             if self._index_embedder is not None and self._index_embedder.model_name == model:
                 self._query_embedder = self._index_embedder
             else:
-                self._query_embedder = load_query_embedder(
-                    model, self.paths.model_cache, self.settings.threads
-                )
+                self._query_embedder = load_query_embedder(model, self.paths.model_cache, threads)
         return self._query_embedder.embed([text])[0]
 
     # --- status -----------------------------------------------------------------------

@@ -15,13 +15,16 @@ or identifier-like token literally, ranks above any file that matched only by me
 Meaning must never drown an exact match.
 
 Thread: a ``Searcher`` is used by one thread at a time (it owns a SQLite connection);
-the vector index has its own lock and may be shared with the writer.
+the vector index has its own lock and may be shared with the writer. The query is
+embedded on a helper thread of the searcher's while the keyword legs run on the caller's
+(onnxruntime and SQLite both release the GIL, so on two cores the two overlap).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -95,6 +98,7 @@ class Searcher:
         self.vectors = vectors
         self.embed_query = embed_query
         self.weights = weights or FusionWeights()
+        self._embedding_thread: ThreadPoolExecutor | None = None  # started on first use
 
     def search(self, raw: str, limit: int = 20, *, legs: str = "hybrid") -> list[SearchHit]:
         """Ranked files for ``raw`` (query syntax in :mod:`finder.query`).
@@ -107,15 +111,17 @@ class Searcher:
             return self._browse(query, limit) if query.filters else []
         w = self.weights
         pool = w.candidates * (10 if query.filters else 1)
-        vector = self._query_vector(query) if legs in ("hybrid", "meaning") else None
-        meaning = self._meaning(vector, pool) if vector is not None else []
+        embedding = self._start_embedding(query) if legs in ("hybrid", "meaning") else None
         keyword = self._keyword(query, pool) if legs != "meaning" else []
+        names = self._names(query, pool) if legs in ("hybrid", "text") else []
+        vector = embedding.result() if embedding is not None else None
+        meaning = self._meaning(vector, pool) if vector is not None else []
         if legs in ("keyword", "meaning"):
             single = meaning if legs == "meaning" else keyword
             return self._hits(query, self._fuse([(legs, 1.0, single)]), limit)
         # Weighted by the first answer's best similarity, also once feedback moved the query.
         weight = w.meaning_per_similarity * (meaning[0][2] if meaning else 0.0)
-        others = [("keyword", w.keyword, keyword), ("name", w.name, self._names(query, pool))]
+        others = [("keyword", w.keyword, keyword), ("name", w.name, names)]
         evidence = self._fuse([("meaning", weight, meaning), *others])
         feedback = (
             self._feedback(vector, evidence, keyword) if vector is not None and meaning else None
@@ -126,14 +132,17 @@ class Searcher:
         return self._hits(query, evidence, limit)
 
     # --- legs -------------------------------------------------------------------------
-    def _query_vector(self, q: Query) -> np.ndarray | None:
-        """The embedded query, or None when there is no meaning to search."""
+    def _start_embedding(self, q: Query) -> Future[np.ndarray] | None:
+        """The query's vector, being embedded on the helper thread (None when there is no
+        meaning to search). Only that thread calls the embedder while searches run."""
         if self.embed_query is None or self.vectors is None or len(self.vectors) == 0:
             return None
-        return self.embed_query(q.text)
+        if self._embedding_thread is None:
+            self._embedding_thread = ThreadPoolExecutor(1, thread_name_prefix="finder-query")
+        return self._embedding_thread.submit(self.embed_query, q.text)
 
     def _meaning(self, vector: np.ndarray, k: int) -> LegResult:
-        assert self.vectors is not None  # _query_vector gave a vector
+        assert self.vectors is not None  # _start_embedding gave a vector
         labels, sims = self.vectors.query(vector, k)
         sim_by_vector = dict(zip(labels.tolist(), sims.tolist(), strict=True))
         rows = self.catalog.chunks_by_vectors(labels.tolist())
@@ -180,7 +189,9 @@ class Searcher:
         (low IDF), so past the budget the most common are left out of the keyword leg.
         """
         budget = self.weights.keyword_postings
-        counts = sorted((self.catalog.count_matches(t), t) for t in terms)
+        # Counting stops past the budget: such a term is left out whatever its count, unless
+        # no term fits (then one of them is kept, not necessarily the rarest).
+        counts = sorted((self.catalog.count_matches(t, budget + 1), t) for t in terms)
         kept: list[str] = []
         spent = 0
         for count, term in counts:

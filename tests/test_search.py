@@ -1,8 +1,14 @@
-"""Snippets and matched terms: what a result shows of why it matched."""
+"""What a result shows of why it matched (snippets, terms), and the keyword leg's budget."""
 
 from __future__ import annotations
 
-from finder.search import matched_terms, snippet
+from collections.abc import Callable
+from pathlib import Path
+
+from finder.engine import Engine
+from finder.query import parse_query
+from finder.search import FusionWeights, Searcher, matched_terms, snippet
+from tests.conftest import write
 
 
 def test_matched_terms_are_whole_word_prefixes_in_query_order() -> None:
@@ -28,3 +34,23 @@ def test_long_text_snippet_is_centred_on_the_first_term() -> None:
     assert cut.startswith("… ") and cut.endswith(" …")
     assert len(cut) <= 124
     assert all(part.startswith(("word", "tail", "needle", "…")) for part in cut.split())
+
+
+def test_a_term_too_common_for_the_budget_is_left_out_of_the_keyword_leg(
+    open_engine: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """Past ``keyword_postings`` matching chunks a common term stops counting and is
+    dropped, so the rare term decides; within the budget both terms count."""
+    for n in range(6):
+        write(tmp_path / f"files/report-{n}.txt", f"Quarterly report number {n}.")
+    write(tmp_path / "files/zeppelin.txt", "A report on the zeppelin hangar.")
+    engine = open_engine()
+    engine.add_roots([tmp_path / "files"])
+    engine.index()
+    query = parse_query("report zeppelin")
+    roomy = Searcher(engine.catalog, None, None)
+    tight = Searcher(engine.catalog, None, None, FusionWeights(keyword_postings=3))
+    assert len(roomy._keyword(query, 50)) == 7
+    assert [f for f, _c, _s in tight._keyword(query, 50)] == [
+        engine.catalog.file_id(str(tmp_path / "files/zeppelin.txt"))
+    ]

@@ -232,9 +232,10 @@ class Catalog:
         rows = self._db.execute(sql.KEYWORD_CHUNKS, (fts_query, limit))
         return [(r[0], r[1], -float(r[2])) for r in rows]
 
-    def count_matches(self, fts_term: str) -> int:
-        """How many chunks match one FTS5 term (cheap: no scoring)."""
-        return int(self._db.execute(sql.COUNT_MATCHES, (fts_term,)).fetchone()[0])
+    def count_matches(self, fts_term: str, cap: int) -> int:
+        """How many chunks match one FTS5 term, counting no further than ``cap`` (cheap:
+        no scoring, and a very common term stops early)."""
+        return int(self._db.execute(sql.COUNT_MATCHES, (fts_term, cap)).fetchone()[0])
 
     def keyword_files(self, fts_query: str, limit: int) -> list[tuple[int, float]]:
         """(file id, bm25 over file names) best first, higher is better."""

@@ -158,7 +158,7 @@ SELECT c.id, c.file_id, m.rank FROM (
 ) AS m JOIN chunks c ON c.id = m.id
 ORDER BY m.rank
 """
-COUNT_MATCHES = "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?"
+COUNT_MATCHES = "SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)"
 KEYWORD_FILES = """
 SELECT rowid, bm25(files_fts) AS rank FROM files_fts WHERE files_fts MATCH ?
 ORDER BY rank LIMIT ?
