@@ -21,6 +21,7 @@ from typing import Any
 from finder import cli_service
 from finder.domain import SearchHit
 from finder.embed import resolve_model_path
+from finder.embed.process_embedder import EmbedderProcessError
 from finder.engine import Engine
 from finder.indexing.control import send_command
 from finder.indexing.service import LAST_RECONCILE_KEY
@@ -95,7 +96,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args.data_dir)
     try:
         return _COMMANDS[args.command](args)
-    except (WriterLockedError, CatalogError, QueryError, LookupError, NotADirectoryError) as err:
+    except (
+        WriterLockedError,
+        CatalogError,
+        QueryError,
+        LookupError,
+        NotADirectoryError,
+        EmbedderProcessError,
+    ) as err:
         print(f"finder: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -30,6 +30,7 @@ from finder.embed.loader import (
     load_index_embedder,
     load_query_embedder,
 )
+from finder.embed.process_embedder import ProcessEmbedder
 from finder.extract import ExtractLimits
 from finder.indexing.pipeline import Indexer, ProgressCallback, StopCheck
 from finder.indexing.scanner import ScanRules
@@ -294,8 +295,8 @@ class Engine:
         return building
 
     def _swap_to(self, building: Engine) -> None:
-        """Make the finished generation the one in force, adopt it, remove the old one."""
-        building.release_workers()
+        """Make the finished generation the one in force, adopt it (its parser and embedder
+        processes too), remove the old one."""
         building.save()  # its vectors are on disk before the pointer names them
         make_current(self.paths.root, building.paths.generation)
         old = self.paths.generation
@@ -342,9 +343,12 @@ class Engine:
             self._vectors.save()
 
     def release_workers(self) -> None:
-        """Stop idle parser processes (a long-running service calls this when idle)."""
+        """Stop the parser processes and the embedder's process, if any; they start again
+        when needed (a long-running service calls this when idle)."""
         if self._indexer is not None:
             self._indexer.close_workers()
+        if isinstance(self._index_embedder, ProcessEmbedder):
+            self._index_embedder.close()
 
     def scan_rules(self) -> ScanRules:
         """What the scanner skips, including finder's own data and cache dirs."""

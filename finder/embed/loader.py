@@ -1,7 +1,8 @@
 """Pick the embedder for each job.
 
 Indexing uses sentence-transformers on torch (bf16 where the CPU has it: the fastest
-precision that keeps quality here). Queries use an ONNX export of the same model run by
+precision that keeps quality here), in a child process (:mod:`.process_embedder`) so
+the indexing process itself never holds torch. Queries use an ONNX export of the same model run by
 onnxruntime when one is available: a fresh ``finder search`` then never imports torch
 (5+ s and ~1 GB). The export is made once per model, after indexing, in a child process
 (see :func:`ensure_query_export`).
@@ -38,10 +39,11 @@ def export_dir_for(model_cache: Path, model_name: str) -> Path:
 
 
 def load_index_embedder(model_name: str, threads: int | None = None) -> Embedder:
-    """The torch embedder; imports torch (seconds): call off any GUI thread."""
-    from finder.embed.torch_embedder import SentenceTransformerEmbedder
+    """The torch embedder in a child process; waits for it to load (seconds): call off
+    any GUI thread. Raises ``EmbedderProcessError`` when the model cannot load."""
+    from finder.embed.process_embedder import ProcessEmbedder
 
-    return SentenceTransformerEmbedder(model_name, threads=threads)
+    return ProcessEmbedder(model_name, threads)
 
 
 def load_query_embedder(model_name: str, model_cache: Path, threads: int | None = None) -> Embedder:

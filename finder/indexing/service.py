@@ -28,6 +28,7 @@ from typing import Any
 
 from finder.domain import IndexReport, Progress
 from finder.embed import Embedder
+from finder.embed.process_embedder import EmbedderProcessError
 from finder.engine import Engine
 from finder.indexing.control import ControlServer
 from finder.settings import IndexSettings
@@ -351,7 +352,7 @@ class IndexService:
 
         try:
             report, swapped = engine.rebuild(self._progress, stop=yield_now)
-        except (LookupError, OSError, ValueError) as err:  # the model cannot be loaded
+        except (EmbedderProcessError, LookupError, OSError, ValueError) as err:  # cannot load
             log.error("cannot build the index for %s: %s", model, err)
             self._failed_model = model
             return

@@ -1,0 +1,143 @@
+"""The torch embedder in a child process, so the process that indexes never imports torch.
+
+Importing torch and sentence-transformers costs ~400 MB of resident memory that no
+later ``del`` gives back. Run in the window's process, that stayed for as long as the app
+sat in the tray; here it lives in a child that the indexer stops when idle
+(:meth:`ProcessEmbedder.close`), and that ends by itself when its parent goes away (its
+end of the pipe closes). Texts go down the pipe and vectors come back (1.5 KB per chunk
+against ~16 ms of model time per chunk: the pipe costs nothing measurable).
+
+The child is started with ``spawn`` (never ``fork`` a process that may run threads) from
+the calling thread, so it inherits that thread's CPU niceness (the service's +10).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+from multiprocessing.connection import Connection
+from typing import Any
+
+import numpy as np
+
+_SPAWN = multiprocessing.get_context("spawn")
+_START_TIMEOUT_S = 300.0  # importing torch and loading a model on a slow, busy laptop
+_EXIT_GRACE_S = 5.0
+
+
+class EmbedderProcessError(RuntimeError):
+    """The child could not load the model, or died."""
+
+
+def _serve(conn: Connection, model_name: str, threads: int | None) -> None:
+    """The child: load the model, say what it is, then embed what arrives until told to
+    stop or the parent is gone."""
+    try:
+        from finder.embed.torch_embedder import SentenceTransformerEmbedder
+
+        embedder = SentenceTransformerEmbedder(model_name, threads=threads)
+    except Exception as err:  # told to the parent, which raises it
+        conn.send(("error", f"{type(err).__name__}: {err}"))
+        return
+    conn.send(("ready", (embedder.dimension, embedder.max_tokens)))
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
+        if request is None:
+            return
+        try:
+            conn.send(("ok", embedder.embed(request)))
+        except (BrokenPipeError, OSError):
+            return
+        except Exception as err:
+            conn.send(("error", f"{type(err).__name__}: {err}"))
+
+
+class ProcessEmbedder:
+    """An :class:`~finder.embed.base.Embedder` whose model runs in a child process.
+
+    Thread: one at a time (the indexer's writer thread). Starting it waits for the
+    child to load the model (seconds) and raises :class:`EmbedderProcessError` with the
+    child's reason if it cannot. A child that died is started again once per call.
+    """
+
+    def __init__(self, model_name: str, threads: int | None = None) -> None:
+        self._name = model_name
+        self._threads = threads
+        self._process: Any = None
+        self._conn: Connection | None = None
+        self._dimension, self._max_tokens = self._start()
+
+    def _start(self) -> tuple[int, int]:
+        parent, child = _SPAWN.Pipe()
+        process = _SPAWN.Process(
+            target=_serve,
+            args=(child, self._name, self._threads),
+            name="finder-embedder",
+            daemon=True,
+        )
+        process.start()
+        child.close()  # ours is closed, so the child sees EOF when we go away
+        self._process, self._conn = process, parent
+        if not parent.poll(_START_TIMEOUT_S):
+            self.close()
+            raise EmbedderProcessError(f"the model {self._name!r} did not load in time")
+        try:
+            kind, payload = parent.recv()
+        except (EOFError, OSError):
+            self.close()
+            raise EmbedderProcessError(
+                f"the embedder process died while loading {self._name!r}"
+            ) from None
+        if kind != "ready":
+            self.close()
+            raise EmbedderProcessError(f"cannot load {self._name!r}: {payload}")
+        return int(payload[0]), int(payload[1])
+
+    @property
+    def model_name(self) -> str:
+        return self._name
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+    @property
+    def max_tokens(self) -> int:
+        return self._max_tokens
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self._dimension), dtype=np.float32)
+        for attempt in (1, 2):
+            if self._conn is None:
+                self._start()
+            assert self._conn is not None
+            try:
+                self._conn.send(list(texts))
+                kind, payload = self._conn.recv()
+            except (EOFError, OSError):
+                self.close()
+                if attempt == 2:
+                    raise EmbedderProcessError("the embedder process died twice") from None
+                continue
+            if kind != "ok":
+                raise EmbedderProcessError(f"embedding failed: {payload}")
+            return np.asarray(payload, dtype=np.float32)
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        """Stop the child (the next :meth:`embed` starts it again). Idempotent."""
+        conn, process = self._conn, self._process
+        self._conn = self._process = None
+        if conn is not None:
+            with contextlib.suppress(OSError):  # already gone
+                conn.send(None)
+            conn.close()
+        if process is not None:
+            process.join(_EXIT_GRACE_S)
+            if process.is_alive():
+                process.kill()
+                process.join()

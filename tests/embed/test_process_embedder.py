@@ -1,0 +1,60 @@
+"""The torch embedder in a child process: same vectors, clear errors, restarts, cleanup."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from finder.embed import DEFAULT_MODEL, Embedder
+from finder.embed.process_embedder import EmbedderProcessError, ProcessEmbedder
+from tests.conftest import write
+
+TEXTS = ["the plumber replaced the boiler", "a trail through pine forest", ""]
+
+
+@pytest.fixture(scope="module")
+def child() -> Iterator[ProcessEmbedder]:
+    embedder = ProcessEmbedder(DEFAULT_MODEL, threads=1)
+    yield embedder
+    embedder.close()
+
+
+def test_vectors_equal_the_in_process_model(child: ProcessEmbedder, embedder: Embedder) -> None:
+    """What comes back through the pipe is what the same model gives in this process."""
+    assert (child.model_name, child.dimension, child.max_tokens) == (
+        DEFAULT_MODEL,
+        embedder.dimension,
+        embedder.max_tokens,
+    )
+    got = child.embed(TEXTS)
+    assert got.dtype == np.float32 and got.shape == (3, embedder.dimension)
+    assert np.allclose(got, embedder.embed(TEXTS), atol=1e-6)
+    assert child.embed([]).shape == (0, embedder.dimension)
+
+
+def test_a_killed_child_is_started_again(child: ProcessEmbedder) -> None:
+    """A child that died (OOM killer, a crash) is replaced at the next call."""
+    before = child.embed(TEXTS[:1])
+    os.kill(child._process.pid, signal.SIGKILL)
+    child._process.join()
+    assert np.allclose(child.embed(TEXTS[:1]), before)
+
+
+def test_close_stops_the_child_and_the_next_call_restarts_it(child: ProcessEmbedder) -> None:
+    """close() ends the process (the idle service's memory goes back); embed() restarts."""
+    process = child._process
+    child.close()
+    assert process is not None and not process.is_alive()
+    assert child.embed(TEXTS[:1]).shape == (1, child.dimension)
+
+
+def test_a_model_that_cannot_load_says_why(tmp_path: Path) -> None:
+    """A folder that is no usable model: the child's reason, as an EmbedderProcessError."""
+    write(tmp_path / "broken/config.json", "{}")
+    with pytest.raises(EmbedderProcessError, match="cannot load"):
+        ProcessEmbedder(str(tmp_path / "broken"))
