@@ -14,6 +14,7 @@ Runs, each in its own process, and stitches their Markdown together under one he
 3. ``bench_watch.py``: save-to-searchable latency, idle CPU, startup reconcile.
 4. ``bench_window.py``: time until the window is on screen (under ``xvfb-run`` when
    there is no display).
+5. ``bench_rebuild.py``: a model change while searching (latency, answers, time, disk).
 
 The full run takes hours on a 2-core laptop (the 1M-chunk index and SciFact dominate).
 ``--quick`` is a smoke run of the same path at small sizes, minutes long, whose numbers
@@ -42,6 +43,7 @@ FULL = [
     ("Search quality", ["bench_quality.py"]),
     ("Live service", ["bench_watch.py"]),
     ("The window", ["bench_window.py"]),
+    ("A model change while searching", ["bench_rebuild.py"]),
 ]
 QUICK = [
     ("Engine (smoke)", ["bench_engine.py", "--docs", "300", "--scale", "10000", "--only", "1,3"]),
@@ -51,6 +53,7 @@ QUICK = [
         ["bench_watch.py", "--saves", "5", "--files", "2000", "--idle-seconds", "5"],
     ),
     ("The window (smoke)", ["bench_window.py", "--runs", "2"]),
+    ("A model change while searching (smoke)", ["bench_rebuild.py", "--collection", "adi"]),
 ]
 
 
