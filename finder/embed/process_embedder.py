@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import signal
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -32,6 +33,7 @@ class EmbedderProcessError(RuntimeError):
 def _serve(conn: Connection, model_name: str, threads: int | None) -> None:
     """The child: load the model, say what it is, then embed what arrives until told to
     stop or the parent is gone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the parent to handle
     try:
         from finder.embed.torch_embedder import SentenceTransformerEmbedder
 
