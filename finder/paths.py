@@ -3,8 +3,8 @@
 The data dir holds the writer lock, the control socket and the index: the catalog
 (SQLite), the vector index file and the manifest, either in the data dir itself or in
 the generation folder its ``current`` pointer names (see
-:mod:`finder.store.generations`). It is chosen, in order, by the ``--data-dir`` option, the
-``FINDER_DATA_DIR`` environment variable, and platformdirs' per-user data dir. The cache
+:mod:`finder.store.generations`). It is chosen, in order, by the ``--data-dir`` option,
+the ``FINDER_DATA_DIR`` environment variable, and platformdirs' per-user data dir. The cache
 dir holds what can be rebuilt and is shared by all data dirs (model exports).
 """
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from finder.embed import DEFAULT_MODEL
 from finder.paths import default_data_dir
+from finder.store.atomic import write_text_atomically
 
 log = logging.getLogger(__name__)
 
@@ -47,16 +48,20 @@ class IndexSettings:
     extract_memory_mb: int = 1024
     threads: int = field(default_factory=default_threads)
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"version": SETTINGS_VERSION, **asdict(self)}
+
     def to_json(self) -> str:
-        return json.dumps({"version": SETTINGS_VERSION, **asdict(self)})
+        return json.dumps(self.to_dict())
 
     @classmethod
     def from_json(cls, text: str | None) -> IndexSettings:
         """Settings from stored JSON; unknown keys are ignored, missing ones defaulted."""
-        if not text:
-            return cls()
-        data: dict[str, Any] = json.loads(text)
-        data.pop("version", None)
+        return cls.from_dict(json.loads(text)) if text else cls()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> IndexSettings:
+        """Settings from a decoded JSON object (see :meth:`from_json`)."""
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         if "exclude_globs" in known:
             known["exclude_globs"] = tuple(known["exclude_globs"])
@@ -85,7 +90,7 @@ def read_settings_file(path: Path) -> SavedSettings | None:
     aside to ``<name>.broken`` (kept for the person to look at) and read as none."""
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        index = IndexSettings.from_json(json.dumps(data["index"]))
+        index = IndexSettings.from_dict(data["index"])
         roots = tuple(str(r) for r in data["roots"])
     except FileNotFoundError:
         return None
@@ -103,12 +108,6 @@ def write_settings_file(path: Path, saved: SavedSettings, data_dir: Path) -> Non
         "version": FILE_VERSION,
         "data_dir": str(data_dir),  # for people reading the file; not used
         "roots": list(saved.roots),
-        "index": json.loads(saved.index.to_json()),
+        "index": saved.index.to_dict(),
     }
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(content, f, indent=2, ensure_ascii=False)
-        f.write("\n")
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    write_text_atomically(path, json.dumps(content, indent=2, ensure_ascii=False) + "\n")

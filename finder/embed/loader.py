@@ -2,10 +2,10 @@
 
 Indexing uses sentence-transformers on torch (bf16 where the CPU has it: the fastest
 precision that keeps quality here), in a child process (:mod:`.process_embedder`) so
-the indexing process itself never holds torch. Queries use an ONNX export of the same model run by
-onnxruntime when one is available: a fresh ``finder search`` then never imports torch
-(5+ s and ~1 GB). The export is made once per model, after indexing, in a child process
-(see :func:`ensure_query_export`).
+the indexing process itself never holds torch. Queries use an ONNX export of the same
+model run by onnxruntime when one is available: a fresh ``finder search`` then never
+imports torch (5+ s and ~1 GB). The export is made once per model, after indexing, in a
+child process (see :func:`ensure_query_export`).
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 The indexer runs :func:`export_onnx` once per model, in a child process
 (``python -m finder.embed.onnx_export MODEL TARGET``, see
-:func:`finder.embed.loader.ensure_query_export`); search processes then load the export with
-:class:`finder.embed.onnx_embedder.OnnxEmbedder` and never import torch.
+:func:`finder.embed.loader.ensure_query_export`); search processes then load the export
+with :class:`finder.embed.onnx_embedder.OnnxEmbedder` and never import torch.
 
 An export is a folder holding ``model.onnx`` (the transformer: token ids in,
 ``last_hidden_state`` out), the model's ``tokenizer.json`` and ``finder-onnx.json``
@@ -151,9 +151,9 @@ def export_onnx(model_name: str, target_dir: Path) -> Path:
     process's baseline (a second fp32 copy of the model plus a checking onnxruntime session).
 
     Tracing switches process-wide torch exporter state: finder calls it in a child
-    process of its own. Raises ``LookupError``
-    for a model not available offline and ``ValueError`` for a model this export cannot
-    represent (pooling other than mean/cls/max, or extra modules such as Dense).
+    process of its own. Raises ``LookupError`` for a model not available offline and
+    ``ValueError`` for a model this export cannot represent (pooling other than
+    mean/cls/max, or extra modules such as Dense).
     """
     model_dir = resolve_model_path(model_name)
     target_dir = Path(target_dir)

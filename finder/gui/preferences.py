@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from finder.paths import default_config_dir
+from finder.store.atomic import write_text_atomically
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +48,11 @@ class Preferences:
         return cls(**{k: v for k, v in data.items() if k in known})
 
     def save(self, folder: Path | None = None) -> None:
-        """Write atomically (temp file, rename): a crash leaves the old or the new file."""
+        """Write atomically: a crash leaves the old or the new file."""
         folder = folder or default_config_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / (FILE_NAME + ".tmp")
-        tmp.write_text(json.dumps({"version": VERSION, **asdict(self)}, indent=2), "utf-8")
-        os.replace(tmp, folder / FILE_NAME)
+        content = json.dumps({"version": VERSION, **asdict(self)}, indent=2)
+        write_text_atomically(folder / FILE_NAME, content)
 
 
 def _from_v1(data: dict[str, Any]) -> dict[str, Any]:

@@ -20,10 +20,11 @@ Thread: the writer's (under the data dir's writer lock) for changes; any for rea
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import shutil
 from pathlib import Path
+
+from finder.store.atomic import write_text_atomically
 
 POINTER = "current"
 INDEX_FILES = ("catalog.sqlite3", "catalog.sqlite3-wal", "catalog.sqlite3-shm", "vectors.hnsw")
@@ -51,18 +52,7 @@ def next_generation(name: str) -> str:
 
 def make_current(root: Path, name: str) -> None:
     """Point the data dir at generation ``name``: atomic and durable (fsync, rename)."""
-    tmp = root / (POINTER + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(name + "\n")
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, root / POINTER)
-    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)
-        fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    write_text_atomically(root / POINTER, name + "\n")
 
 
 def remove_generation(root: Path, name: str) -> None:

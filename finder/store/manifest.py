@@ -7,10 +7,10 @@ fsync, rename) by the writer when the model is chosen or changed.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from finder.store.atomic import write_text_atomically
 from finder.store.schema import SCHEMA_VERSION
 
 
@@ -37,9 +37,4 @@ def read_manifest(path: Path) -> Manifest | None:
 
 
 def write_manifest(path: Path, manifest: Manifest) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(asdict(manifest), f, indent=2)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    write_text_atomically(path, json.dumps(asdict(manifest), indent=2))

@@ -23,6 +23,8 @@ from pathlib import Path
 import hnswlib
 import numpy as np
 
+from finder.store.atomic import fsync_dir
+
 log = logging.getLogger(__name__)
 
 # M=16 / ef_construction=200 / ef=128: on 98k real MiniLM vectors, recall@10 0.988 at
@@ -128,7 +130,7 @@ class VectorIndex:
             with open(tmp, "rb") as f:
                 os.fsync(f.fileno())
             os.replace(tmp, self.path)
-            _fsync_dir(self.path.parent)
+            fsync_dir(self.path.parent)
             self._dirty = False
 
     # --- changes ----------------------------------------------------------------------
@@ -185,18 +187,6 @@ class VectorIndex:
 
     def file_bytes(self) -> int:
         return self.path.stat().st_size if self.path.exists() else 0
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Persist a rename (POSIX); a no-op where directories cannot be opened (Windows)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _stored_dimension(path: Path) -> int | None:
