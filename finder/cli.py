@@ -23,6 +23,7 @@ from finder.domain import SearchHit
 from finder.embed import resolve_model_path
 from finder.embed.process_embedder import EmbedderProcessError
 from finder.engine import Engine
+from finder.errors import FinderError
 from finder.indexing.control import send_command
 from finder.indexing.service import LAST_RECONCILE_KEY
 from finder.progress import ProgressBar
@@ -97,6 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _COMMANDS[args.command](args)
     except (
+        FinderError,
         WriterLockedError,
         CatalogError,
         QueryError,
