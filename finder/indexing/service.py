@@ -376,7 +376,8 @@ class IndexService:
         self._on_batch(BatchReport(kind, tuple(paths), report))
 
     def _answer(self, request: dict[str, Any]) -> dict[str, Any]:
-        """A control-socket request (on the control thread)."""
+        """A control-socket request, already checked by the control server (on one of
+        its client threads): ``paths``, where given, is a list of absolute paths."""
         command = request["command"]
         if command == "pause":
             self.pause()
@@ -385,7 +386,7 @@ class IndexService:
         elif command == "rescan":
             self.rescan()
         elif command in ("add_roots", "remove_roots"):
-            paths = [str(p) for p in request.get("paths", [])]
+            paths: list[str] = request["paths"]
             self.change_roots(
                 paths if command == "add_roots" else [], paths if command == "remove_roots" else []
             )
