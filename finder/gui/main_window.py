@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from finder.domain import SearchHit, Status
 from finder.gui.desktop import Desktop
 from finder.gui.filters import FilterBar
+from finder.gui.plain_text import plain_label, plain_message_box, tooltip
 from finder.gui.preferences import Preferences
 from finder.gui.result_delegate import ResultDelegate
 from finder.gui.results_model import ResultsModel
@@ -76,7 +77,7 @@ class MainWindow(QMainWindow):
         settings_button = QPushButton("Settings…")
         settings_button.clicked.connect(self.open_settings)
         self.filters.layout_.addWidget(settings_button)
-        self.note = QLabel()
+        self.note = plain_label()
         self.note.setObjectName("note")
         self.note.hide()
 
@@ -251,9 +252,11 @@ class MainWindow(QMainWindow):
 
     def show_failures(self) -> None:
         lines = [f"{path}\n    {reason}" for path, reason in self._failures[:200]]
-        box = QMessageBox(self)
-        box.setWindowTitle("Files that could not be read")
-        box.setText(f"{len(self._failures)} files could not be read; they are findable by name.")
+        box = plain_message_box(
+            self,
+            "Files that could not be read",
+            f"{len(self._failures)} files could not be read; they are findable by name.",
+        )
         box.setDetailedText("\n".join(lines))
         box.open()
 
@@ -269,7 +272,7 @@ class MainWindow(QMainWindow):
         try:
             self._apply_settings(dialog.roots(), dialog.settings())
         except LookupError as err:
-            QMessageBox.warning(self, "finder settings", str(err))
+            plain_message_box(self, "finder settings", str(err), QMessageBox.Icon.Warning).open()
             return
         self.status.show_message("Applying the new settings…")
 
@@ -304,7 +307,7 @@ class MainWindow(QMainWindow):
         hello.setAlignment(Qt.AlignmentFlag.AlignCenter)
         documents = Path.home() / "Documents"
         index_docs = QPushButton("Index my Documents folder")
-        index_docs.setToolTip(str(documents))
+        index_docs.setToolTip(tooltip(str(documents)))
         index_docs.setEnabled(documents.is_dir())
         index_docs.clicked.connect(lambda: self._add_folders([str(documents)]))
         pick = QPushButton("Choose folders…")

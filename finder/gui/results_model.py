@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from finder.domain import SearchHit
+from finder.gui.plain_text import tooltip
 
 HitRole = Qt.ItemDataRole.UserRole + 1
 
@@ -60,7 +61,7 @@ class ResultsModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return os.path.basename(hit.path)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return hit.path
+            return tooltip(hit.path)
         if role == HitRole:
             return hit
         return None

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QPlainTextEdit,
     QPushButton,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from finder.embed import DEFAULT_MODEL
+from finder.gui.plain_text import plain_label
 from finder.settings import IndexSettings
 
 
@@ -71,7 +71,7 @@ class SettingsDialog(QDialog):
         self.threads = QSpinBox()
         self.threads.setRange(1, os.cpu_count() or 1)
         self.threads.setValue(min(settings.threads, os.cpu_count() or 1))
-        note = QLabel(
+        note = plain_label(
             "A new model reads all of your files again in the background; "
             "searches use the current index until the new one is ready."
         )
@@ -91,7 +91,7 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Folders to index"))
+        layout.addWidget(plain_label("Folders to index"))
         layout.addWidget(self.folders)
         layout.addLayout(folder_buttons)
         layout.addLayout(form)

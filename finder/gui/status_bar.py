@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
+from PySide6.QtWidgets import QPushButton, QStatusBar, QWidget
 
 from finder.domain import Progress, Status
+from finder.gui.plain_text import plain_label, tooltip
 from finder.progress import duration
 from finder.watch.watcher import RootWatch
 
@@ -48,8 +49,8 @@ class IndexStatusBar(QStatusBar):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.activity = QLabel("Starting…")
-        self.warning = QLabel()
+        self.activity = plain_label("Starting…")  # also shows messages naming files
+        self.warning = plain_label()
         self.warning.setStyleSheet("color: #b35c00;")
         self.warning.hide()
         self.failures = QPushButton()
@@ -80,7 +81,7 @@ class IndexStatusBar(QStatusBar):
         self.warning.setVisible(bool(polled))
         if polled:
             self.warning.setText(f"{len(polled)} folder(s) checked every few minutes")
-            self.warning.setToolTip("\n".join(f"{r.root}: {r.reason}" for r in polled))
+            self.warning.setToolTip(tooltip("\n".join(f"{r.root}: {r.reason}" for r in polled)))
 
     def show_message(self, text: str) -> None:
         self.activity.setText(text)

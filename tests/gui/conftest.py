@@ -38,16 +38,17 @@ class RecordingDesktop(Desktop):
 def make_app(
     qtbot, embedder: Embedder, cache_dir: Path, tmp_path: Path
 ) -> Iterator[Callable[..., App]]:
-    """Builds the app over a data dir under tmp_path; shuts it down after the test."""
+    """Builds the app over a data dir under tmp_path (service options may be given);
+    shuts it down after the test."""
     built: list[App] = []
 
-    def _make(data: Path | None = None) -> App:
+    def _make(data: Path | None = None, options: ServiceOptions | None = None) -> App:
         app = build(
             data or tmp_path / "data",
             cache_dir=cache_dir,
             embedder=embedder,
             desktop=RecordingDesktop(),
-            options=ServiceOptions(quiet_s=0.2, nice=0, control=False),
+            options=options or ServiceOptions(quiet_s=0.2, nice=0, control=False),
             config_dir=tmp_path / "config",
         )
         qtbot.addWidget(app.window)
