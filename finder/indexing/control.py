@@ -137,6 +137,7 @@ class ControlServer:
                 if self._sock is None:
                     return  # closed by stop()
                 log.exception("control socket: accept failed")
+                time.sleep(0.1)  # e.g. out of file descriptors: do not spin
                 continue
             if not self._clients.acquire(blocking=False):
                 self._refuse_busy(conn)
@@ -154,7 +155,9 @@ class ControlServer:
         """One client's request and reply; nothing it sends can escape this function."""
         try:
             with conn:
-                conn.sendall(_encode(self._reply_to(conn)))
+                reply = self._reply_to(conn)
+                conn.settimeout(CLIENT_TIMEOUT_S)  # a client that does not read is dropped
+                conn.sendall(_encode(reply))
         except OSError as err:  # the client went away or stopped reading
             log.info("control client: %s", err)
         except Exception:

@@ -16,6 +16,7 @@ import pytest
 
 from finder.indexing.control import (
     CLIENT_TIMEOUT_S,
+    MAX_CLIENTS,
     MAX_REQUEST_BYTES,
     SOCKET_NAME,
     ControlError,
@@ -152,6 +153,31 @@ def test_a_silent_client_does_not_delay_others(
         reply = json.loads(silent.makefile("rb").readline())
         assert "no complete request line" in reply["error"]
         assert time.monotonic() - started < CLIENT_TIMEOUT_S + 2
+
+
+def test_clients_beyond_the_limit_are_told_the_service_is_busy(
+    echo_server: tuple[ControlServer, list[dict[str, Any]]],
+) -> None:
+    """With MAX_CLIENTS connections held open, one more is answered "busy" at once; once
+    they time out, commands are answered again."""
+    server, _received = echo_server
+    held = [connect(server) for _ in range(MAX_CLIENTS)]
+    try:
+        with pytest.raises(ControlError, match="busy"):
+            send_command(server.path.parent, "status")
+        for sock in held:
+            assert "no complete request line" in json.loads(sock.makefile("rb").readline())["error"]
+        deadline = time.monotonic() + 5
+        while True:  # their threads free their slots just after replying
+            try:
+                assert send_command(server.path.parent, "status") == {"ok": True}
+                break
+            except ControlError:
+                if time.monotonic() > deadline:
+                    raise
+    finally:
+        for sock in held:
+            sock.close()
 
 
 def test_half_a_request_line_is_cut_off_at_the_deadline(
