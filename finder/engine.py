@@ -42,6 +42,7 @@ from finder.settings import (
     SavedSettings,
     read_settings_file,
     settings_file,
+    stored_settings,
     write_settings_file,
 )
 from finder.store.catalog import Catalog, CatalogError
@@ -153,7 +154,7 @@ class Engine:
     # --- settings and roots -----------------------------------------------------------
     @property
     def settings(self) -> IndexSettings:
-        return IndexSettings.from_json(self.catalog.get_meta("settings"))
+        return stored_settings(self.catalog.get_meta("settings"), str(self.paths.catalog))
 
     def update_settings(self, settings: IndexSettings) -> None:
         """Store new settings; the next indexing run follows them. A new model does not
@@ -192,21 +193,29 @@ class Engine:
         self._save_settings_file()
         return added
 
-    def remove_roots(self, folders: Iterable[str | Path]) -> None:
-        """Stop indexing folders; their files leave the index at the next ``index()``."""
+    def remove_roots(self, folders: Iterable[str | Path]) -> list[str]:
+        """Stop indexing folders; their files leave the index at the next ``index()``.
+        Returns those that were roots (made absolute); others are left out."""
+        roots, removed = set(self.roots()), []
         for folder in folders:
-            self.catalog.remove_root(os.path.abspath(os.path.expanduser(str(folder))))
+            path = os.path.abspath(os.path.expanduser(str(folder)))
+            if path in roots:
+                self.catalog.remove_root(path)
+                removed.append(path)
         self._save_settings_file()
+        return removed
 
     def _apply_settings_file(self) -> None:
-        """The settings file wins over the catalog's copy; none yet: write it from it."""
+        """The settings file wins over the catalog's copy; none (or a bad one, or another
+        data dir's): write it from the copy, which a damaged copy's defaults repair."""
         assert self._settings_file is not None
-        saved = read_settings_file(self._settings_file)
+        saved = read_settings_file(self._settings_file, self.paths.root)
+        wanted = self.settings if saved is None else saved.index
+        if self.catalog.get_meta("settings") != wanted.to_json():
+            self.catalog.set_meta("settings", wanted.to_json())
         if saved is None:
             self._save_settings_file()
             return
-        if saved.index != self.settings:
-            self.catalog.set_meta("settings", saved.index.to_json())
         indexed = set(self.catalog.roots())
         for root in sorted(set(saved.roots) - indexed):
             self.catalog.add_root(root)  # even if absent now: an unplugged drive's files stay
