@@ -31,8 +31,10 @@ from finder.embed.loader import (
     load_query_embedder,
 )
 from finder.embed.process_embedder import ProcessEmbedder
+from finder.errors import FinderError
 from finder.extract import ExtractLimits
 from finder.indexing.pipeline import Indexer, ProgressCallback, StopCheck
+from finder.indexing.planner import catalog_path
 from finder.indexing.scanner import ScanRules
 from finder.paths import DataPaths, default_cache_dir, default_config_dir, default_data_dir
 from finder.preview import Passage, join_chunks
@@ -188,6 +190,8 @@ class Engine:
             path = os.path.abspath(os.path.expanduser(str(folder)))
             if not os.path.isdir(path):
                 raise NotADirectoryError(f"not a folder: {folder}")
+            if catalog_path(path) != path:  # the catalog stores text, and a root must be found
+                raise FinderError(f"cannot index {catalog_path(path)}: its name is not UTF-8")
             self.catalog.add_root(path)
             added.append(path)
         self._save_settings_file()
@@ -453,7 +457,7 @@ class Engine:
 
     def similar(self, path: str | Path, limit: int = 20) -> list[SearchHit]:
         """Files whose meaning is closest to ``path``'s (its mean chunk vector)."""
-        target = os.path.abspath(os.path.expanduser(str(path)))
+        target = catalog_path(os.path.abspath(os.path.expanduser(str(path))))
         file_id = self.catalog.file_id(target)
         if file_id is None:
             raise LookupError(f"not in the index: {path}")
