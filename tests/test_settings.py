@@ -190,28 +190,46 @@ def test_a_file_written_for_another_data_dir_is_not_applied(
     assert data["data_dir"] == str(tmp_path / "data") and data["roots"] == [str(folder / "notes")]
 
 
+def finder_in(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run ``python -m finder ARGS`` with the data dir chosen by ``$FINDER_DATA_DIR``."""
+    return subprocess.run(
+        [sys.executable, "-m", "finder", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "FINDER_DATA_DIR": str(data_dir)},  # FINDER_CONFIG_DIR: the test's
+    )
+
+
 def test_indexes_chosen_by_the_environment_keep_their_own_folders(
     tmp_path: Path, config_dir: Path
 ) -> None:
     """`FINDER_DATA_DIR=d1 finder roots add a`, then d2 with b: d1 has only a, d2 only b."""
-    env = {**os.environ, "FINDER_CONFIG_DIR": str(config_dir)}
-    for name in ("a", "b"):
-        (tmp_path / name).mkdir()
-
-    def finder(data_dir: str, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "finder", *args],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={**env, "FINDER_DATA_DIR": str(tmp_path / data_dir)},
-        )
-
-    assert finder("d1", "roots", "add", str(tmp_path / "a")).returncode == 0
-    assert finder("d2", "roots", "add", str(tmp_path / "b")).returncode == 0
-    assert finder("d1", "roots", "list").stdout.split() == [str(tmp_path / "a")]
-    assert finder("d2", "roots", "list").stdout.split() == [str(tmp_path / "b")]
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    assert finder_in(tmp_path / "d1", "roots", "add", str(a)).returncode == 0
+    assert finder_in(tmp_path / "d2", "roots", "add", str(b)).returncode == 0
+    assert finder_in(tmp_path / "d1", "roots", "list").stdout.split() == [str(a)]
+    assert finder_in(tmp_path / "d2", "roots", "list").stdout.split() == [str(b)]
     assert not (config_dir / "settings.json").exists()
+
+
+def test_a_bad_value_edited_by_hand_is_named_by_the_cli(tmp_path: Path, config_dir: Path) -> None:
+    """`"threads": "two"` in the file: the next writer names it, sets the file aside and
+    goes on with the index's own settings; nothing crashes."""
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    docs.mkdir()
+    assert finder_in(data, "roots", "add", str(docs)).returncode == 0
+    path = settings_file(config_dir, data)
+    content = json.loads(path.read_text(encoding="utf-8"))
+    content["index"]["threads"] = "two"
+    path.write_text(json.dumps(content), encoding="utf-8")
+    done = finder_in(data, "roots", "add", str(docs))
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert f'settings file {path}: "threads" must be a whole number' in done.stderr
+    assert f'not "two": set aside as {path}.broken' in done.stderr
+    assert read_settings_file(path, data) == SavedSettings((str(docs),), IndexSettings())
 
 
 GOOD_FILE = {"version": FILE_VERSION, "roots": ["/home/me/docs"], "index": {"threads": 2}}
