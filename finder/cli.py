@@ -193,8 +193,8 @@ def _search(args: argparse.Namespace) -> int:
 def _search_stream(engine: Engine, args: argparse.Namespace) -> int:
     """Answer each stdin line; a bad query is answered with its error and the stream goes
     on (exit 2 at the end if any was bad)."""
-    assert isinstance(sys.stdin, io.TextIOWrapper)
-    sys.stdin.reconfigure(errors="surrogateescape")  # a line that is not UTF-8 is one error
+    if isinstance(sys.stdin, io.TextIOWrapper):  # a line that is not UTF-8 is one error
+        sys.stdin.reconfigure(errors="surrogateescape")
     failed = False
     for line in sys.stdin:
         query = line.strip()

@@ -460,7 +460,7 @@ class Engine:
         target = catalog_path(os.path.abspath(os.path.expanduser(str(path))))
         file_id = self.catalog.file_id(target)
         if file_id is None:
-            raise LookupError(f"not in the index: {path}")
+            raise LookupError(f"not in the index: {target}")
         ids = self.catalog.file_vector_ids(file_id)
         if not ids:
             raise LookupError(f"no meaning indexed for {path} yet (empty, failed or pending)")

@@ -269,3 +269,18 @@ def test_a_bad_line_in_a_search_stream_is_answered_and_the_stream_goes_on(
     text = finder(data, "search", "-", stdin="after:2024-13-45 roses\nhousehold spending plan\n")
     assert text.returncode == 2 and "after:2024-13-45 is not a date" in text.stderr
     assert "budget.txt" in text.stdout
+
+
+def test_similar_to_a_file_named_with_non_utf8_bytes_explains(
+    indexed_dir: tuple[Path, Path],
+) -> None:
+    """`similar` of a path that is not UTF-8 answers with a message, not a traceback."""
+    root, data = indexed_dir
+    path = os.fsencode(root) + b"/b\xffd.txt"
+    done = subprocess.run(
+        [sys.executable, "-m", "finder", "--data-dir", str(data), "similar", path],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused(done, f"not in the index: {root}/b\\xffd.txt")
