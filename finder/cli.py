@@ -34,13 +34,11 @@ from finder.domain import SearchHit
 from finder.embed import resolve_model_path
 from finder.engine import Engine
 from finder.errors import FinderError
-from finder.indexing.control import send_command
 from finder.indexing.service import LAST_RECONCILE_KEY
 from finder.progress import ProgressBar
 from finder.query import QueryError
 from finder.settings import MAX_MB, MAX_THREADS
 from finder.store.catalog import CatalogError
-from finder.store.lock import WriterLockedError
 
 MAX_LIMIT = 10_000  # results a search may list
 
@@ -146,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _index(args: argparse.Namespace) -> int:
-    if _forward_index(args):
+    if cli_service.forward_index(args):
         return 0
     with Engine.open_writer(args.data_dir) as engine:
         engine.add_roots(args.paths)
@@ -296,7 +294,7 @@ def _roots(args: argparse.Namespace) -> int:
         raise FinderError(f"name one or more folders: finder roots {args.action} FOLDER...")
     if args.action == "remove":  # one that is not a root: nothing is removed
         _refuse_non_roots(args.paths, _indexed_roots(args))
-    if _forward_roots(args):
+    if cli_service.forward_roots(args):
         return 0
     with Engine.open_writer(args.data_dir) as engine:
         if args.action == "add":
@@ -322,38 +320,6 @@ def _indexed_roots(args: argparse.Namespace) -> list[str]:
             return engine.roots()
     except CatalogError:
         return []
-
-
-def _forward_index(args: argparse.Namespace) -> bool:
-    """With a service running, `finder index` asks it to add folders or rescan."""
-    data_dir = cli_service.data_dir_of(args)
-    if cli_service.service_status(data_dir) is None:
-        return False
-    if args.model or args.exclude or args.threads or args.max_file_mb or args.hidden is not None:
-        raise WriterLockedError(
-            "a finder service is indexing this data dir: stop it to change index settings"
-        )
-    if args.paths:
-        args.action = "add"
-        return _forward_roots(args)
-    send_command(data_dir, "rescan")
-    print("the running finder service is rescanning every folder (`finder status` shows it)")
-    return True
-
-
-def _forward_roots(args: argparse.Namespace) -> bool:
-    """Hand a roots change to a running service (it holds the writer lock); False if none."""
-    paths = [os.path.abspath(os.path.expanduser(p)) for p in args.paths]
-    if args.action == "add":
-        for path in paths:
-            if not os.path.isdir(path):
-                raise NotADirectoryError(f"not a folder: {path}")
-    command = "add_roots" if args.action == "add" else "remove_roots"
-    if send_command(cli_service.data_dir_of(args), command, paths=paths) is None:
-        return False
-    verb = "indexing" if args.action == "add" else "dropping"
-    print(f"the running finder service is {verb} {', '.join(paths)}")
-    return True
 
 
 _COMMANDS = {
