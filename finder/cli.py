@@ -8,6 +8,7 @@ machine-readable output whose field names are documented in README.md.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 import os
@@ -19,17 +20,27 @@ from pathlib import Path
 from typing import Any
 
 from finder import cli_service
+from finder.cli_checks import (
+    REPORTED,
+    check_data_dir,
+    describe,
+    exit_quietly_on_broken_pipe,
+    finder_version,
+    utf8_argument,
+    utf8_text,
+    whole_number,
+)
 from finder.domain import SearchHit
 from finder.embed import resolve_model_path
-from finder.embed.process_embedder import EmbedderProcessError
 from finder.engine import Engine
 from finder.errors import FinderError
-from finder.indexing.control import send_command
 from finder.indexing.service import LAST_RECONCILE_KEY
 from finder.progress import ProgressBar
 from finder.query import QueryError
+from finder.settings import MAX_MB, MAX_THREADS
 from finder.store.catalog import CatalogError
-from finder.store.lock import WriterLockedError
+
+MAX_LIMIT = 10_000  # results a search may list
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,14 +52,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="where the index lives (default: $FINDER_DATA_DIR or the user data dir)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    parser.add_argument("--version", action="version", version=f"finder {finder_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")  # none: open the window
 
     p = sub.add_parser("index", help="add folders and bring the index up to date")
     p.add_argument("paths", nargs="*", help="folders to add to the indexed roots")
-    p.add_argument("--model", help="sentence-transformers model name or local path")
-    p.add_argument("--exclude", action="append", default=[], help="glob to skip (repeatable)")
-    p.add_argument("--threads", type=int, help="CPU threads for parsing and embedding")
-    p.add_argument("--max-file-mb", type=int, help="larger files are indexed by name only")
+    p.add_argument(
+        "--model", type=utf8_argument, help="sentence-transformers model name or local path"
+    )
+    p.add_argument(
+        "--exclude",
+        type=utf8_argument,
+        action="append",
+        default=[],
+        help="glob to skip (repeatable)",
+    )
+    p.add_argument(
+        "--threads",
+        type=whole_number(1, MAX_THREADS),
+        help="CPU threads for parsing and embedding",
+    )
+    p.add_argument(
+        "--max-file-mb",
+        type=whole_number(1, MAX_MB),
+        help="larger files are indexed by name only",
+    )
     p.add_argument(
         "--hidden",
         action=argparse.BooleanOptionalAction,
@@ -57,8 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = sub.add_parser("search", help="rank files by meaning and keywords")
-    p.add_argument("query", help="the query, or - to read one query per line from stdin")
-    p.add_argument("--limit", type=int, default=10, help="files to show (default 10)")
+    p.add_argument(
+        "query", type=utf8_argument, help="the query, or - to read one query per line from stdin"
+    )
+    p.add_argument(
+        "--limit", type=whole_number(1, MAX_LIMIT), default=10, help="files to show (default 10)"
+    )
     p.add_argument("--json", action="store_true", help="print JSON (JSON Lines with -)")
     p.add_argument(
         "--legs", choices=("hybrid", "keyword", "meaning"), default="hybrid", help=argparse.SUPPRESS
@@ -80,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("similar", help="files most like this one")
     p.add_argument("path")
-    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--limit", type=whole_number(1, MAX_LIMIT), default=10)
     p.add_argument("--json", action="store_true")
     return parser
 
@@ -95,18 +127,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from finder.app import run  # Qt is imported only for the window
 
         return run(args.data_dir)
+    data_dir = cli_service.data_dir_of(args)
     try:
-        return _COMMANDS[args.command](args)
-    except (
-        FinderError,
-        WriterLockedError,
-        CatalogError,
-        QueryError,
-        LookupError,
-        NotADirectoryError,
-        EmbedderProcessError,
-    ) as err:
-        print(f"finder: {err}", file=sys.stderr)
+        check_data_dir(data_dir)
+        code = _COMMANDS[args.command](args)
+        sys.stdout.flush()  # a reader that went away (`| head -1`) shows here, not at exit
+        return code
+    except BrokenPipeError:
+        return exit_quietly_on_broken_pipe()
+    except REPORTED as err:
+        print(f"finder: {describe(err, data_dir)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("finder: interrupted; what was committed is kept", file=sys.stderr)
@@ -114,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _index(args: argparse.Namespace) -> int:
-    if _forward_index(args):
+    if cli_service.forward_index(args):
         return 0
     with Engine.open_writer(args.data_dir) as engine:
         engine.add_roots(args.paths)
@@ -155,15 +185,33 @@ def _search(args: argparse.Namespace) -> int:
         if args.query != "-":
             _print_hits(engine.search(args.query, args.limit, legs=args.legs), args.json)
             return 0
-        for line in sys.stdin:
-            query = line.strip()
-            hits = engine.search(query, args.limit, legs=args.legs) if query else []
+        return _search_stream(engine, args)
+
+
+def _search_stream(engine: Engine, args: argparse.Namespace) -> int:
+    """Answer each stdin line; a bad query is answered with its error and the stream goes
+    on (exit 2 at the end if any was bad)."""
+    if isinstance(sys.stdin, io.TextIOWrapper):  # a line that is not UTF-8 is one error
+        sys.stdin.reconfigure(errors="surrogateescape")
+    failed = False
+    for line in sys.stdin:
+        query = line.strip()
+        try:
+            hits = engine.search(utf8_text(query), args.limit, legs=args.legs) if query else []
+        except (QueryError, FinderError) as err:
+            failed = True
             if args.json:
-                print(json.dumps([hit_json(h) for h in hits], ensure_ascii=False), flush=True)
+                print(json.dumps({"error": str(err)}, ensure_ascii=False), flush=True)
             else:
-                print(f"# {query}")
-                _print_hits(hits, False)
-    return 0
+                print(f"# {query}", flush=True)
+                print(f"finder: {err}", file=sys.stderr, flush=True)
+            continue
+        if args.json:
+            print(json.dumps([hit_json(h) for h in hits], ensure_ascii=False), flush=True)
+        else:
+            print(f"# {query}")
+            _print_hits(hits, False)
+    return 2 if failed else 0
 
 
 def _similar(args: argparse.Namespace) -> int:
@@ -242,48 +290,36 @@ def _roots(args: argparse.Namespace) -> int:
             roots = []
         print("\n".join(roots) if roots else "(no folders)")
         return 0
-    if _forward_roots(args):
+    if not args.paths:
+        raise FinderError(f"name one or more folders: finder roots {args.action} FOLDER...")
+    if args.action == "remove":  # one that is not a root: nothing is removed
+        _refuse_non_roots(args.paths, _indexed_roots(args))
+    if cli_service.forward_roots(args):
         return 0
     with Engine.open_writer(args.data_dir) as engine:
         if args.action == "add":
             for root in engine.add_roots(args.paths):
                 print(f"added {root} (run `finder index` to index it)")
-        else:
-            engine.remove_roots(args.paths)
-            print("removed; run `finder index` to drop their files from the index")
+            return 0
+        removed = engine.remove_roots(args.paths)
+    for root in removed:
+        print(f"removed {root} (run `finder index` to drop its files from the index)")
     return 0
 
 
-def _forward_index(args: argparse.Namespace) -> bool:
-    """With a service running, `finder index` asks it to add folders or rescan."""
-    data_dir = cli_service.data_dir_of(args)
-    if cli_service.service_status(data_dir) is None:
-        return False
-    if args.model or args.exclude or args.threads or args.max_file_mb or args.hidden is not None:
-        raise WriterLockedError(
-            "a finder service is indexing this data dir: stop it to change index settings"
-        )
-    if args.paths:
-        args.action = "add"
-        return _forward_roots(args)
-    send_command(data_dir, "rescan")
-    print("the running finder service is rescanning every folder (`finder status` shows it)")
-    return True
+def _refuse_non_roots(paths: list[str], roots: list[str]) -> None:
+    """Raise naming the first of ``paths`` that is not among ``roots``."""
+    for path in paths:
+        if os.path.abspath(os.path.expanduser(path)) not in roots:
+            raise FinderError(f"not an indexed folder: {path} (`finder roots list` shows them)")
 
 
-def _forward_roots(args: argparse.Namespace) -> bool:
-    """Hand a roots change to a running service (it holds the writer lock); False if none."""
-    paths = [os.path.abspath(os.path.expanduser(p)) for p in args.paths]
-    if args.action == "add":
-        for path in paths:
-            if not os.path.isdir(path):
-                raise NotADirectoryError(f"not a folder: {path}")
-    command = "add_roots" if args.action == "add" else "remove_roots"
-    if send_command(cli_service.data_dir_of(args), command, paths=paths) is None:
-        return False
-    verb = "indexing" if args.action == "add" else "dropping"
-    print(f"the running finder service is {verb} {', '.join(paths)}")
-    return True
+def _indexed_roots(args: argparse.Namespace) -> list[str]:
+    try:
+        with Engine.open_reader(args.data_dir) as engine:
+            return engine.roots()
+    except CatalogError:
+        return []
 
 
 _COMMANDS = {

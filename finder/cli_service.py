@@ -1,5 +1,5 @@
-"""The commands around the live service: ``watch``, ``pause``, ``resume``, and the
-service's lines in ``status``.
+"""The commands around the live service: ``watch``, ``pause``, ``resume``, the
+service's lines in ``status``, and handing ``index`` and ``roots`` to a running service.
 
 ``finder watch`` runs :class:`~finder.indexing.service.IndexService` in the foreground;
 the other commands reach a running one over its control socket.
@@ -8,6 +8,7 @@ the other commands reach a running one over its control socket.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import time
@@ -20,6 +21,7 @@ from finder.indexing.control import send_command
 from finder.indexing.service import BatchReport, IndexService, ServiceOptions
 from finder.paths import default_data_dir
 from finder.progress import ProgressBar
+from finder.store.lock import WriterLockedError
 from finder.watch.watcher import RootWatch
 
 BAR_FROM = 50  # files or chunks: smaller updates print one line when done, no bar
@@ -130,3 +132,35 @@ def service_lines(service: dict[str, Any] | None, last_reconcile: float | None) 
     )
     lines.append(f"last full scan: {when}")
     return lines
+
+
+def forward_index(args: argparse.Namespace) -> bool:
+    """With a service running, `finder index` asks it to add folders or rescan."""
+    data_dir = data_dir_of(args)
+    if service_status(data_dir) is None:
+        return False
+    if args.model or args.exclude or args.threads or args.max_file_mb or args.hidden is not None:
+        raise WriterLockedError(
+            "a finder service is indexing this data dir: stop it to change index settings"
+        )
+    if args.paths:
+        args.action = "add"
+        return forward_roots(args)
+    send_command(data_dir, "rescan")
+    print("the running finder service is rescanning every folder (`finder status` shows it)")
+    return True
+
+
+def forward_roots(args: argparse.Namespace) -> bool:
+    """Hand a roots change to a running service (it holds the writer lock); False if none."""
+    paths = [os.path.abspath(os.path.expanduser(p)) for p in args.paths]
+    if args.action == "add":
+        for path in paths:
+            if not os.path.isdir(path):
+                raise NotADirectoryError(f"not a folder: {path}")
+    command = "add_roots" if args.action == "add" else "remove_roots"
+    if send_command(data_dir_of(args), command, paths=paths) is None:
+        return False
+    verb = "indexing" if args.action == "add" else "dropping"
+    print(f"the running finder service is {verb} {', '.join(paths)}")
+    return True

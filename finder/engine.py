@@ -31,8 +31,10 @@ from finder.embed.loader import (
     load_query_embedder,
 )
 from finder.embed.process_embedder import ProcessEmbedder
+from finder.errors import FinderError
 from finder.extract import ExtractLimits
 from finder.indexing.pipeline import Indexer, ProgressCallback, StopCheck
+from finder.indexing.planner import catalog_path
 from finder.indexing.scanner import ScanRules
 from finder.paths import DataPaths, default_cache_dir, default_config_dir, default_data_dir
 from finder.preview import Passage, join_chunks
@@ -42,6 +44,7 @@ from finder.settings import (
     SavedSettings,
     read_settings_file,
     settings_file,
+    stored_settings,
     write_settings_file,
 )
 from finder.store.catalog import Catalog, CatalogError
@@ -153,7 +156,7 @@ class Engine:
     # --- settings and roots -----------------------------------------------------------
     @property
     def settings(self) -> IndexSettings:
-        return IndexSettings.from_json(self.catalog.get_meta("settings"))
+        return stored_settings(self.catalog.get_meta("settings"), str(self.paths.catalog))
 
     def update_settings(self, settings: IndexSettings) -> None:
         """Store new settings; the next indexing run follows them. A new model does not
@@ -187,26 +190,36 @@ class Engine:
             path = os.path.abspath(os.path.expanduser(str(folder)))
             if not os.path.isdir(path):
                 raise NotADirectoryError(f"not a folder: {folder}")
+            if catalog_path(path) != path:  # the catalog stores text, and a root must be found
+                raise FinderError(f"cannot index {catalog_path(path)}: its name is not UTF-8")
             self.catalog.add_root(path)
             added.append(path)
         self._save_settings_file()
         return added
 
-    def remove_roots(self, folders: Iterable[str | Path]) -> None:
-        """Stop indexing folders; their files leave the index at the next ``index()``."""
+    def remove_roots(self, folders: Iterable[str | Path]) -> list[str]:
+        """Stop indexing folders; their files leave the index at the next ``index()``.
+        Returns those that were roots (made absolute); others are left out."""
+        roots, removed = set(self.roots()), []
         for folder in folders:
-            self.catalog.remove_root(os.path.abspath(os.path.expanduser(str(folder))))
+            path = os.path.abspath(os.path.expanduser(str(folder)))
+            if path in roots:
+                self.catalog.remove_root(path)
+                removed.append(path)
         self._save_settings_file()
+        return removed
 
     def _apply_settings_file(self) -> None:
-        """The settings file wins over the catalog's copy; none yet: write it from it."""
+        """The settings file wins over the catalog's copy; none (or a bad one, or another
+        data dir's): write it from the copy, which a damaged copy's defaults repair."""
         assert self._settings_file is not None
-        saved = read_settings_file(self._settings_file)
+        saved = read_settings_file(self._settings_file, self.paths.root)
+        wanted = self.settings if saved is None else saved.index
+        if self.catalog.get_meta("settings") != wanted.to_json():
+            self.catalog.set_meta("settings", wanted.to_json())
         if saved is None:
             self._save_settings_file()
             return
-        if saved.index != self.settings:
-            self.catalog.set_meta("settings", saved.index.to_json())
         indexed = set(self.catalog.roots())
         for root in sorted(set(saved.roots) - indexed):
             self.catalog.add_root(root)  # even if absent now: an unplugged drive's files stay
@@ -444,10 +457,10 @@ class Engine:
 
     def similar(self, path: str | Path, limit: int = 20) -> list[SearchHit]:
         """Files whose meaning is closest to ``path``'s (its mean chunk vector)."""
-        target = os.path.abspath(os.path.expanduser(str(path)))
+        target = catalog_path(os.path.abspath(os.path.expanduser(str(path))))
         file_id = self.catalog.file_id(target)
         if file_id is None:
-            raise LookupError(f"not in the index: {path}")
+            raise LookupError(f"not in the index: {target}")
         ids = self.catalog.file_vector_ids(file_id)
         if not ids:
             raise LookupError(f"no meaning indexed for {path} yet (empty, failed or pending)")

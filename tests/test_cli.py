@@ -6,8 +6,9 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,174 @@ def test_search_before_any_index_explains(tmp_path: Path) -> None:
     done = finder(tmp_path / "nothing", "search", "anything")
     assert done.returncode == 2
     assert "finder index" in done.stderr
+
+
+def test_version() -> None:
+    """`finder --version` prints the installed package's version."""
+    done = subprocess.run(
+        [sys.executable, "-m", "finder", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and done.stdout == f"finder {version('finder')}\n"
+
+
+def refused(done: subprocess.CompletedProcess, *names: str) -> bool:
+    """Exit 2, no traceback, and a message naming each of ``names``."""
+    assert "Traceback" not in done.stderr, done.stderr
+    return done.returncode == 2 and all(name in done.stderr for name in names)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("search", "roses", "--limit", "0"),
+        ("search", "roses", "--limit", "-5"),
+        ("similar", "/any/file.txt", "--limit", "-1"),
+        ("search", "roses", "--limit", "many"),
+    ],
+)
+def test_a_limit_below_one_is_refused(tmp_path: Path, args: tuple[str, ...]) -> None:
+    """--limit 0 or negative is an error naming the option, not a traceback or []."""
+    assert refused(finder(tmp_path / "data", *args), "--limit", "whole number from 1")
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), [("--threads", "-2"), ("--threads", "0"), ("--max-file-mb", "-1")]
+)
+def test_bad_index_settings_are_refused_and_not_saved(
+    tmp_path: Path, config_dir: Path, option: str, value: str
+) -> None:
+    """`index --threads -2` or `--max-file-mb -1` exits 2 and leaves the settings alone."""
+    (tmp_path / "docs").mkdir()
+    done = finder(tmp_path / "data", "index", str(tmp_path / "docs"), option, value)
+    assert refused(done, option, f"not '{value}'")
+    assert not config_dir.exists()
+
+
+def test_a_query_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    """Bytes that are not UTF-8 in the query give a message showing them, not a traceback."""
+    done = subprocess.run(
+        [sys.executable, "-m", "finder", "--data-dir", str(tmp_path), "search", b"ro\xffses"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused(done, "ro\\xffses", "not valid UTF-8")
+
+
+def test_a_folder_whose_name_is_not_utf8_is_refused_as_a_root(tmp_path: Path) -> None:
+    """`roots add` of a folder named with non-UTF-8 bytes says so instead of crashing."""
+    folder = os.fsencode(tmp_path) + b"/b\xffd"
+    os.mkdir(folder)
+    data = str(tmp_path / "data")
+    done = subprocess.run(
+        [sys.executable, "-m", "finder", "--data-dir", data, "roots", "add", folder],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused(done, "b\\xffd", "not UTF-8")
+
+
+@pytest.mark.parametrize("args", [("search", "roses"), ("index",), ("status",), ("roots", "list")])
+def test_a_data_dir_that_is_a_file_is_named(tmp_path: Path, args: tuple[str, ...]) -> None:
+    """A data dir path that is a file gets one message for every command."""
+    (tmp_path / "data").write_text("not a folder", encoding="utf-8")
+    assert refused(finder(tmp_path / "data", *args), f"{tmp_path / 'data'} is a file")
+
+
+@pytest.fixture
+def unwritable_dir(tmp_path: Path) -> Iterator[Path]:
+    """An empty folder this process cannot create files in: read-only mode for a user;
+    immutable (chattr +i) for root, whom modes do not stop."""
+    folder = tmp_path / "readonly"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        yield folder
+        folder.chmod(0o755)
+        return
+    try:
+        subprocess.run(["chattr", "+i", str(folder)], check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("running as root without chattr +i: no folder is read-only to root")
+    yield folder
+    subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+@pytest.mark.parametrize("args", [("index",), ("roots", "add", "/")])
+def test_a_data_dir_that_is_not_writable_is_named(
+    unwritable_dir: Path, args: tuple[str, ...]
+) -> None:
+    """A writer on a read-only data dir says which dir is not writable (no PermissionError)."""
+    done = finder(unwritable_dir, *args)
+    assert refused(done, f"the data dir {unwritable_dir} is not writable")
+
+
+def test_a_reader_that_goes_away_ends_the_output_quietly(indexed_dir: tuple[Path, Path]) -> None:
+    """`finder search x | head -1`: stdout closed early ends with no BrokenPipeError."""
+    _root, data = indexed_dir
+    for args in (("search", "roses"), ("search", "-", "--json"), ("status",)):
+        read, write = os.pipe()
+        os.close(read)  # the reader is gone before finder writes
+        done = subprocess.run(
+            [sys.executable, "-m", "finder", "--data-dir", str(data), *args],
+            input="roses\n" * 20,
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+        os.close(write)
+        assert done.returncode == 141 and done.stderr == "", done.stderr
+
+
+def test_removing_a_folder_that_is_not_a_root_is_refused(tmp_path: Path) -> None:
+    """`roots remove` of a non-root names it, exits 2 and removes nothing."""
+    data = tmp_path / "data"
+    for name in ("docs", "other"):
+        (tmp_path / name).mkdir()
+    assert finder(data, "roots", "add", str(tmp_path / "docs")).returncode == 0
+    done = finder(data, "roots", "remove", str(tmp_path / "docs"), str(tmp_path / "other"))
+    assert refused(done, f"not an indexed folder: {tmp_path / 'other'}")
+    assert finder(data, "roots", "list").stdout.split() == [str(tmp_path / "docs")]
+    done = finder(data, "roots", "remove", str(tmp_path / "docs"))
+    assert done.returncode == 0 and f"removed {tmp_path / 'docs'}" in done.stdout
+
+
+def test_a_bad_line_in_a_search_stream_is_answered_and_the_stream_goes_on(
+    indexed_dir: tuple[Path, Path],
+) -> None:
+    """`search -`: a bad filter or non-UTF-8 line gets its error; the next lines are answered."""
+    _root, data = indexed_dir
+    lines = b"gardening\nafter:2024-13-45 roses\nbud\xffget\nhousehold spending plan\n"
+    done = subprocess.run(
+        [sys.executable, "-m", "finder", "--data-dir", str(data), "search", "-", "--json"],
+        input=lines,
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 2 and b"Traceback" not in done.stderr
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(answers) == 4
+    assert answers[0][0]["path"].endswith("roses.md")
+    assert "after:2024-13-45 is not a date" in answers[1]["error"]
+    assert "not valid UTF-8" in answers[2]["error"]
+    assert answers[3][0]["path"].endswith("budget.txt")
+    text = finder(data, "search", "-", stdin="after:2024-13-45 roses\nhousehold spending plan\n")
+    assert text.returncode == 2 and "after:2024-13-45 is not a date" in text.stderr
+    assert "budget.txt" in text.stdout
+
+
+def test_similar_to_a_file_named_with_non_utf8_bytes_explains(
+    indexed_dir: tuple[Path, Path],
+) -> None:
+    """`similar` of a path that is not UTF-8 answers with a message, not a traceback."""
+    root, data = indexed_dir
+    path = os.fsencode(root) + b"/b\xffd.txt"
+    done = subprocess.run(
+        [sys.executable, "-m", "finder", "--data-dir", str(data), "similar", path],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused(done, f"not in the index: {root}/b\\xffd.txt")
