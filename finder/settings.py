@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from finder.embed import DEFAULT_MODEL
-from finder.paths import default_data_dir
+from finder.paths import default_data_dir, make_private_dir
 from finder.store.atomic import write_text_atomically
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,9 @@ class SavedSettings:
 
 
 def settings_file(config_dir: Path, data_dir: Path) -> Path:
-    """The settings file of ``data_dir`` in ``config_dir``."""
+    """The settings file of ``data_dir`` in ``config_dir``, which is made private (the
+    writer asks this when it opens)."""
+    make_private_dir(config_dir)
     data_dir = Path(os.path.abspath(data_dir))
     if data_dir == Path(os.path.abspath(default_data_dir())):
         return config_dir / "settings.json"
@@ -103,7 +105,7 @@ def read_settings_file(path: Path) -> SavedSettings | None:
 
 def write_settings_file(path: Path, saved: SavedSettings, data_dir: Path) -> None:
     """Write atomically (temp file, fsync, rename): a crash leaves the old or the new."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)
     content = {
         "version": FILE_VERSION,
         "data_dir": str(data_dir),  # for people reading the file; not used
