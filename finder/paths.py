@@ -124,11 +124,12 @@ def make_private_dir(folder: Path, owns: Callable[[str], bool] = lambda _name: T
     the folder itself being 0700 already hides what is in it.
     """
     folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    if os.name != "posix":
+        return  # Windows: the profile's ACLs keep it private; modes mean nothing there
     fixed = _make_private(folder)
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if owns(entry.name):
-                fixed += _make_private_tree(Path(entry.path))
+    for entry in _entries(folder):
+        if owns(entry.name):
+            fixed += _make_private_tree(Path(entry.path))
     if fixed:
         log.warning(
             "%s: %d folder(s)/file(s) were readable by other users; made private "
@@ -142,10 +143,19 @@ def _make_private_tree(path: Path) -> int:
     """Private ``path`` and, for a folder, everything in it; the number of entries fixed."""
     fixed = _make_private(path)
     if path.is_dir() and not path.is_symlink():
-        with os.scandir(path) as entries:
-            for entry in entries:
-                fixed += _make_private_tree(Path(entry.path))
+        for entry in _entries(path):
+            fixed += _make_private_tree(Path(entry.path))
     return fixed
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    """What ``folder`` holds; nothing when it is gone meanwhile (an export renamed into
+    place by another process) or cannot be listed."""
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except OSError:
+        return []
 
 
 def _make_private(path: Path) -> int:
