@@ -6,17 +6,37 @@ the generation folder its ``current`` pointer names (see
 :mod:`finder.store.generations`). It is chosen, in order, by the ``--data-dir`` option,
 the ``FINDER_DATA_DIR`` environment variable, and platformdirs' per-user data dir. The cache
 dir holds what can be rebuilt and is shared by all data dirs (model exports).
+
+The catalog holds the text of every indexed document, so finder's folders are private
+to the user: 0700, their files 0600. Folders and files found readable by others (made
+by an older finder, or a data dir chosen on an existing folder) are fixed, with a
+warning, when a writer opens them (:func:`make_private_dir`).
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import re
+import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
 
+log = logging.getLogger(__name__)
+
 APP_NAME = "finder"
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+# What finder keeps in a data dir (see finder.store.generations, finder.indexing.control):
+# only these are touched there, since a data dir may be a folder with the person's files.
+# Index files may have any suffix (SQLite's -wal/-shm, .tmp, a damaged copy set aside).
+_DATA_DIR_ENTRY = re.compile(
+    r"(catalog\.sqlite3|vectors\.hnsw|manifest\.json)([.-].*)?"
+    r"|(current|writer\.lock|control\.sock)(\.tmp)?|index-\d+"
+)
 
 
 def default_data_dir() -> Path:
@@ -79,8 +99,77 @@ class DataPaths:
         return self.cache / "models"
 
     def ensure(self) -> DataPaths:
-        """Create the data dir and the index folder (private to the user) if missing;
-        returns self."""
-        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self.index_dir.mkdir(exist_ok=True, mode=0o700)
+        """Create the data dir, the index folder and the model cache if missing, and make
+        them private (see :func:`make_private_dir`); returns self. Called by the writer
+        when it opens."""
+        make_private_dir(self.root, owns=is_data_dir_entry)
+        self.index_dir.mkdir(exist_ok=True, mode=PRIVATE_DIR_MODE)
+        make_private_dir(self.cache)
+        self.model_cache.mkdir(exist_ok=True, mode=PRIVATE_DIR_MODE)
         return self
+
+
+def is_data_dir_entry(name: str) -> bool:
+    """Whether ``name`` in a data dir is one of finder's files or generation folders."""
+    return _DATA_DIR_ENTRY.fullmatch(name) is not None
+
+
+def make_private_dir(folder: Path, owns: Callable[[str], bool] = lambda _name: True) -> None:
+    """Create ``folder`` (and missing parents) 0700, or make an existing one private.
+
+    Group and other permissions are removed from ``folder`` and from each entry in it
+    whose name ``owns`` accepts, and from everything below those entries (folders end
+    0700, files 0600); symlinks are not followed. One warning is logged per folder that
+    needed it. A permission that cannot be changed (another owner) is logged, not raised:
+    the folder itself being 0700 already hides what is in it.
+    """
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    if os.name != "posix":
+        return  # Windows: the profile's ACLs keep it private; modes mean nothing there
+    fixed = _make_private(folder)
+    for entry in _entries(folder):
+        if owns(entry.name):
+            fixed += _make_private_tree(Path(entry.path))
+    if fixed:
+        log.warning(
+            "%s: %d folder(s)/file(s) were readable by other users; made private "
+            "(folders 0700, files 0600)",
+            folder,
+            fixed,
+        )
+
+
+def _make_private_tree(path: Path) -> int:
+    """Private ``path`` and, for a folder, everything in it; the number of entries fixed."""
+    fixed = _make_private(path)
+    if path.is_dir() and not path.is_symlink():
+        for entry in _entries(path):
+            fixed += _make_private_tree(Path(entry.path))
+    return fixed
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    """What ``folder`` holds; nothing when it is gone meanwhile (an export renamed into
+    place by another process) or cannot be listed."""
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except OSError:
+        return []
+
+
+def _make_private(path: Path) -> int:
+    """Drop group and other permissions from one folder or file: 1 if it had any."""
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        return 0  # removed meanwhile (a temp file renamed into place)
+    mode = stat.S_IMODE(st.st_mode)
+    if stat.S_ISLNK(st.st_mode) or not mode & 0o077:
+        return 0
+    try:
+        os.chmod(path, mode & 0o700)
+    except OSError as err:
+        log.warning("%s is readable by other users and cannot be made private: %s", path, err)
+        return 0
+    return 1

@@ -32,7 +32,7 @@ import platformdirs
 
 from finder.embed import DEFAULT_MODEL
 from finder.errors import FinderError
-from finder.paths import APP_NAME
+from finder.paths import APP_NAME, make_private_dir
 from finder.store.atomic import write_text_atomically
 
 log = logging.getLogger(__name__)
@@ -171,7 +171,9 @@ class SavedSettings:
 
 
 def settings_file(config_dir: Path, data_dir: Path) -> Path:
-    """The settings file of ``data_dir`` in ``config_dir``."""
+    """The settings file of ``data_dir`` in ``config_dir``, which is made private (the
+    writer asks this when it opens)."""
+    make_private_dir(config_dir)
     data_dir = Path(os.path.abspath(data_dir))
     if data_dir == Path(os.path.abspath(platformdirs.user_data_dir(APP_NAME, appauthor=False))):
         return config_dir / "settings.json"
@@ -228,7 +230,7 @@ def _saved_settings(data: Any) -> SavedSettings:
 
 def write_settings_file(path: Path, saved: SavedSettings, data_dir: Path) -> None:
     """Write atomically (temp file, fsync, rename): a crash leaves the old or the new."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)
     content = {
         "version": FILE_VERSION,
         "data_dir": os.path.abspath(data_dir),  # whose file it is: another's is not applied

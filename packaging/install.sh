@@ -15,7 +15,7 @@ DEBIAN_PACKAGES=(python3 python3-venv python3-dev gcc g++
     libgl1 libegl1 libglib2.0-0 libfontconfig1 fonts-dejavu-core libdbus-1-3 libxkbcommon0
     libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0)
 # the screenshot script runs the real window on a virtual display
-((WITH_TESTS)) && DEBIAN_PACKAGES+=(xvfb xauth)
+((WITH_TESTS)) && DEBIAN_PACKAGES+=(xvfb xauth strace)  # strace: tests/test_privacy.py
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from finder.paths import default_config_dir
+from finder.paths import default_config_dir, make_private_dir
 from finder.store.atomic import write_text_atomically
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ class Preferences:
     def save(self, folder: Path | None = None) -> None:
         """Write atomically: a crash leaves the old or the new file."""
         folder = folder or default_config_dir()
-        folder.mkdir(parents=True, exist_ok=True)
+        make_private_dir(folder)
         content = json.dumps({"version": VERSION, **asdict(self)}, indent=2)
         write_text_atomically(folder / FILE_NAME, content)
 

@@ -1,7 +1,8 @@
 """Replacing a small file so that a crash leaves either the old or the new one.
 
 The text goes to a temporary name beside the file, is flushed to disk, renamed over the
-file, and the rename itself is made durable by syncing the folder (POSIX).
+file, and the rename itself is made durable by syncing the folder (POSIX). The file is
+private to the user (0600) whatever the process umask, as everything finder keeps is.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from pathlib import Path
 
 
 def write_text_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` (UTF-8): atomic, durable."""
+    """Replace ``path`` with ``text`` (UTF-8): atomic, durable, mode 0600."""
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    if hasattr(os, "fchmod"):  # POSIX: a temp file left by a crash keeps its old mode
+        os.fchmod(fd, 0o600)
+    with open(fd, "w", encoding="utf-8") as f:
         f.write(text)
         f.flush()
         os.fsync(f.fileno())
