@@ -28,7 +28,7 @@ from finder.indexing.control import send_command
 from finder.indexing.service import LAST_RECONCILE_KEY
 from finder.progress import ProgressBar
 from finder.query import QueryError
-from finder.store.catalog import CatalogError
+from finder.store.catalog import CatalogDamagedError, CatalogError
 from finder.store.lock import WriterLockedError
 
 
@@ -238,6 +238,8 @@ def _roots(args: argparse.Namespace) -> int:
         try:
             with Engine.open_reader(args.data_dir) as engine:
                 roots = engine.roots()
+        except CatalogDamagedError:
+            raise  # not "no folders": the person must learn that the index is damaged
         except CatalogError:
             roots = []
         print("\n".join(roots) if roots else "(no folders)")
