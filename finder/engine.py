@@ -442,10 +442,10 @@ class Engine:
     def refresh(self) -> None:
         """Let a reader see what the writer committed since it opened: new vectors join
         its in-memory index, deleted ones leave it (catalog rows are seen anyway); after
-        a swap it moves to the new generation."""
+        a swap it moves to the new generation, after a rebuilt catalog to the new file."""
         if not self.writable:
             generation = current_generation(self.paths.root)
-            if generation != self.paths.generation:
+            if generation != self.paths.generation or self.catalog.replaced():
                 self._follow(generation)
                 return
         if self._vectors is not None:

@@ -71,6 +71,7 @@ class Catalog:
                 note_damage(path, str(err))
                 raise CatalogDamagedError(path, str(err)) from err
             raise CatalogError(f"cannot open the catalog {path}: {err}") from err
+        self._inode = os.stat(path).st_ino
 
     def _check_version(self) -> None:
         found = self.get_meta("schema_version")
@@ -83,6 +84,14 @@ class Catalog:
 
     def close(self) -> None:
         self._db.close()
+
+    def replaced(self) -> bool:
+        """Whether ``path`` names another file than the one open now (the writer rebuilt
+        a damaged catalog): a reader should open it again."""
+        try:
+            return os.stat(self.path).st_ino != self._inode
+        except OSError:
+            return False
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -48,9 +48,9 @@ import numpy as np
 from finder.paths import DataPaths
 from finder.store import schema as sql
 from finder.store.atomic import fsync_dir
-from finder.store.catalog import Catalog, CatalogDamagedError
+from finder.store.catalog import Catalog, CatalogDamagedError, CatalogError
 from finder.store.manifest import read_manifest
-from finder.store.sqlite_damage import damage_note
+from finder.store.sqlite_damage import damage_note, is_damage
 
 log = logging.getLogger(__name__)
 
@@ -118,15 +118,13 @@ def _has_content(path: Path) -> bool:
 
 def catalog_problem(path: Path) -> str | None:
     """What is wrong with the catalog at ``path``, by a full ``PRAGMA quick_check``;
-    None when it is sound or missing. Opens it read-only (safe beside the writer)."""
+    None when it is sound or missing. Opens it read-only (safe beside the writer).
+    Raises ``CatalogError`` when it cannot be read for another reason (permissions)."""
     if not path.exists():
         return None
     if path.stat().st_size == 0:
         return "the catalog file is empty"
-    try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as err:
-        return str(err)
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         found = [str(r[0]) for r in db.execute("PRAGMA quick_check")]
         if found != ["ok"]:
@@ -136,7 +134,9 @@ def catalog_problem(path: Path) -> str | None:
         missing = [t for t in REQUIRED_TABLES if t not in tables]
         return f"tables missing: {', '.join(missing)}" if missing else None
     except sqlite3.DatabaseError as err:
-        return str(err)
+        if is_damage(err):
+            return str(err)
+        raise CatalogError(f"cannot check the catalog {path}: {err}") from err
     finally:
         db.close()
 
@@ -174,60 +174,102 @@ def open_writer_catalog(paths: DataPaths) -> Catalog:
 
 # --- rebuilding -----------------------------------------------------------------------
 def rebuild_damaged_catalog(paths: DataPaths, problem: str = "") -> SalvageReport:
-    """Set the catalog aside and make a new one holding what can still be read of it:
-    the settings, the roots and every valid vector row (ids and the id high-water mark
+    """Replace the catalog with a new one holding what can still be read of it: the
+    settings, the roots and every valid vector row (their ids and the id high-water mark
     kept, so ``vectors.hnsw`` stays valid; it is removed if the mark cannot be read).
+    The damaged file is kept beside it as ``catalog.sqlite3.damaged-<time>``.
+
+    The new catalog is made under a temporary name and renamed over the old one: a crash
+    leaves the damaged catalog in place (healed again next time) or the new one, never
+    no catalog beside a vector file whose labels it does not know.
 
     The caller holds the writer lock and has closed its own connection to the catalog;
-    readers still open keep reading the old file until they open the catalog again.
-    Logs the report as a warning.
+    readers still open keep reading the old file until they open the catalog again
+    (``Catalog.replaced``). Logs the report as a warning.
     """
     catalog = paths.catalog
-    aside = _set_aside(catalog)
-    Catalog(catalog).close()  # the schema, in a new file
-    settings: str | None = None
-    roots: list[tuple] = []
-    vectors: list[tuple] = []
-    watermark: int | None = None
-    if aside is not None:
-        settings, roots, vectors, watermark = _read_what_remains(aside, paths)
-    db = sqlite3.connect(catalog, isolation_level=None)
-    try:
-        db.execute("BEGIN IMMEDIATE")
-        if settings is not None:
-            db.execute(sql.SET_META, ("settings", settings))
-        db.executemany(sql.ADD_ROOT, roots)
-        db.executemany(sql.RESTORE_VECTOR, vectors)
-        if watermark is not None:
-            db.execute(sql.RESTORE_VECTOR_WATERMARK, (watermark,))
-            db.execute(sql.RAISE_VECTOR_WATERMARK, (watermark,))
-        db.execute("COMMIT")
-    finally:
-        db.close()
-    if watermark is None:
+    new = catalog.with_name(catalog.name + ".rebuilding")
+    _remove_with_side_files(new)  # left by a crash
+    Catalog(new).close()  # the schema
+    kept = _Kept()
+    if _has_content(catalog):
+        manifest = read_manifest(paths.manifest)
+        _copy_what_remains(catalog, new, manifest.dimension if manifest else None, kept)
+    if kept.watermark is None:
         # Without the old mark new vectors could take ids the file still holds as labels.
         for stale in (paths.vectors, paths.vectors.with_name(paths.vectors.name + ".tmp")):
             stale.unlink(missing_ok=True)
+    aside = _swap_in(catalog, new)
     damage_note(catalog).unlink(missing_ok=True)
-    fsync_dir(catalog.parent)
     report = SalvageReport(
         problem=problem or "damaged",
         aside=aside,
-        vectors=len(vectors),
-        roots=len(roots),
-        settings_kept=settings is not None,
-        vector_index_kept=watermark is not None and paths.vectors.exists(),
+        vectors=kept.vectors,
+        roots=kept.roots,
+        settings_kept=kept.settings,
+        vector_index_kept=kept.watermark is not None and paths.vectors.exists(),
     )
     log.warning("%s", report.message())
     return report
 
 
-def _set_aside(catalog: Path) -> Path | None:
-    """Rename the catalog and its -wal and -shm to ``<name>.damaged-<time>``; an empty
-    catalog is removed instead. Returns the new name of the main file."""
-    if not catalog.exists() or catalog.stat().st_size == 0:
-        for name in ("", *SIDE_FILES):
-            catalog.with_name(catalog.name + name).unlink(missing_ok=True)
+@dataclass(slots=True)
+class _Kept:
+    settings: bool = False
+    roots: int = 0
+    vectors: int = 0
+    watermark: int | None = None
+
+
+def _copy_what_remains(damaged: Path, new: Path, dimension: int | None, kept: _Kept) -> None:
+    """Copy the settings, roots and valid vector rows that can be read from ``damaged``
+    into ``new``, streaming (a big catalog's vectors need not fit in memory)."""
+    try:
+        old = sqlite3.connect(f"{damaged.resolve().as_uri()}?mode=ro", uri=True)
+        # Lets SQLite read a truncated file (the pages past its end are then missing)
+        # instead of refusing it whole.
+        old.execute("PRAGMA writable_schema=ON")
+    except sqlite3.Error:
+        return
+    db = sqlite3.connect(new, isolation_level=None)
+    try:
+        meta = dict(_readable(old, sql.SALVAGE_META, _last_rowid(old, "meta", UNBOUNDED_ROWIDS)))
+        db.execute("BEGIN IMMEDIATE")
+        for key in KEPT_META:
+            if isinstance(meta.get(key), str):
+                db.execute(sql.SET_META, (key, meta[key]))
+                kept.settings = True
+        last_root = _last_rowid(old, "roots", UNBOUNDED_ROWIDS)
+        kept.roots = _insert(db, sql.ADD_ROOT, _readable(old, sql.SALVAGE_ROOTS, last_root))
+        kept.watermark = _one(old, sql.SALVAGE_VECTOR_WATERMARK)
+        last = _one(old, sql.SALVAGE_LAST_ROWID.format(table="vectors")) or 0
+        last = max(last, kept.watermark or 0)
+        rows = _readable(old, sql.SALVAGE_VECTORS, last)
+        kept.vectors = _insert(db, sql.RESTORE_VECTOR, (r for r in rows if _valid(r, dimension)))
+        if kept.watermark is not None:
+            db.execute(sql.RESTORE_VECTOR_WATERMARK, (kept.watermark,))
+            db.execute(sql.RAISE_VECTOR_WATERMARK, (kept.watermark,))
+        db.execute("COMMIT")
+    finally:
+        db.close()
+        old.close()
+
+
+def _insert(db: sqlite3.Connection, statement: str, rows: Iterator[tuple]) -> int:
+    count = 0
+    for row in rows:
+        db.execute(statement, row)
+        count += 1
+    return count
+
+
+def _swap_in(catalog: Path, new: Path) -> Path | None:
+    """Put ``new`` in place of ``catalog``, which is kept as ``<name>.damaged-<time>``
+    (returned; None if it was empty or missing, then it is removed)."""
+    if not _has_content(catalog):
+        _remove_with_side_files(catalog)
+        os.replace(new, catalog)
+        fsync_dir(catalog.parent)
         return None
     stamp = time.strftime("%Y%m%d-%H%M%S")
     aside = catalog.with_name(f"{catalog.name}.damaged-{stamp}")
@@ -235,40 +277,24 @@ def _set_aside(catalog: Path) -> Path | None:
     while aside.exists():
         n += 1
         aside = catalog.with_name(f"{catalog.name}.damaged-{stamp}-{n}")
+    # The -wal and -shm go first: left beside the new file they would be applied to it.
     for suffix in SIDE_FILES:
         side = catalog.with_name(catalog.name + suffix)
         if side.exists():
             os.replace(side, aside.with_name(aside.name + suffix))
-    os.replace(catalog, aside)
+    try:
+        os.link(catalog, aside)  # so the catalog's name is never missing
+    except OSError:
+        os.replace(catalog, aside)  # a file system without hard links
+    os.replace(new, catalog)
+    _remove_with_side_files(new)  # its -shm, if SQLite left one
     fsync_dir(catalog.parent)
     return aside
 
 
-def _read_what_remains(
-    aside: Path, paths: DataPaths
-) -> tuple[str | None, list[tuple], list[tuple], int | None]:
-    """(settings, roots, vector rows, vector id high-water mark) readable from ``aside``."""
-    try:
-        db = sqlite3.connect(f"{aside.resolve().as_uri()}?mode=ro", uri=True)
-        # Lets SQLite read a truncated file (pages past its end are then missing)
-        # instead of refusing it whole.
-        db.execute("PRAGMA writable_schema=ON")
-    except sqlite3.Error:
-        return None, [], [], None
-    try:
-        meta = dict(_readable(db, sql.SALVAGE_META, _last_rowid(db, "meta", UNBOUNDED_ROWIDS)))
-        settings = next((meta[k] for k in KEPT_META if k in meta), None)
-        roots = list(_readable(db, sql.SALVAGE_ROOTS, _last_rowid(db, "roots", UNBOUNDED_ROWIDS)))
-        watermark = _one(db, sql.SALVAGE_VECTOR_WATERMARK)
-        last = max(_one(db, sql.SALVAGE_LAST_ROWID.format(table="vectors")) or 0, watermark or 0)
-        manifest = read_manifest(paths.manifest)
-        dimension = manifest.dimension if manifest else None
-        vectors = [
-            row for row in _readable(db, sql.SALVAGE_VECTORS, last) if _valid(row, dimension)
-        ]
-        return settings, roots, vectors, watermark
-    finally:
-        db.close()
+def _remove_with_side_files(path: Path) -> None:
+    for suffix in ("", *SIDE_FILES):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
 def _readable(db: sqlite3.Connection, query: str, last: int) -> Iterator[tuple]:

@@ -193,3 +193,18 @@ def test_a_truncated_catalog_heals(
     assert engine.roots() == [str(tmp_path / "files")]
     assert top_path(engine) == str(tmp_path / "files/garden/roses.md")
     assert catalog_problem(paths.catalog) is None
+
+
+def test_an_open_reader_follows_the_rebuilt_catalog_at_refresh(
+    built: tuple[DataPaths, int], open_engine: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """A reader open during the rebuild (the window's) reads the new file after refresh."""
+    paths, _ = built
+    reader = Engine.open_reader(paths.root, cache_dir=paths.cache)
+    garble_page(paths.catalog, "files")
+    open_engine(paths.root).index()
+    assert reader.catalog.replaced()
+    reader.refresh()
+    assert not reader.catalog.replaced()
+    assert top_path(reader) == str(tmp_path / "files/garden/roses.md")
+    reader.close()
