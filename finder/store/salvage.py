@@ -73,7 +73,8 @@ class SalvageReport:
     vector_index_kept: bool  # False: vectors.hnsw was removed, rebuilt at next use
 
     def message(self) -> str:
-        kept = f"kept {self.vectors} vectors, {self.roots} folders"
+        folders = "folder" if self.roots == 1 else "folders"
+        kept = f"kept {self.vectors} vectors, {self.roots} {folders}"
         kept += ", the settings" if self.settings_kept else ""
         where = f"set it aside as {self.aside}" if self.aside else "removed the empty file"
         return (

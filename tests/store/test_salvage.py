@@ -208,3 +208,17 @@ def test_an_open_reader_follows_the_rebuilt_catalog_at_refresh(
     assert not reader.catalog.replaced()
     assert top_path(reader) == str(tmp_path / "files/garden/roses.md")
     reader.close()
+
+
+def test_a_watcher_update_meeting_damage_heals_and_indexes_every_root(
+    built: tuple[DataPaths, int], open_engine: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """The service's one-file update over a garbled page rebuilds, then indexes all files
+    (the new catalog knows none), not just the one that changed."""
+    paths, _ = built
+    garble_page(paths.catalog, "files")
+    engine = open_engine(paths.root)
+    changed = write(tmp_path / "files/money/budget.txt", "Monthly budget: rent 950.")
+    report = engine.update([str(changed)])
+    assert report.added == 2 + len(TOPICS)
+    assert top_path(engine) == str(tmp_path / "files/garden/roses.md")
