@@ -38,7 +38,7 @@ from finder.indexing.service import LAST_RECONCILE_KEY
 from finder.progress import ProgressBar
 from finder.query import QueryError
 from finder.settings import MAX_MB, MAX_THREADS
-from finder.store.catalog import CatalogError
+from finder.store.catalog import CatalogDamagedError, CatalogError
 
 MAX_LIMIT = 10_000  # results a search may list
 
@@ -287,6 +287,8 @@ def _roots(args: argparse.Namespace) -> int:
         try:
             with Engine.open_reader(args.data_dir) as engine:
                 roots = engine.roots()
+        except CatalogDamagedError:
+            raise  # not "no folders": the person must learn that the index is damaged
         except CatalogError:
             roots = []
         print("\n".join(roots) if roots else "(no folders)")

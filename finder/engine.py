@@ -9,6 +9,9 @@ A model change builds a whole new index (new chunks, new vectors) in a new gener
 folder beside the one in force, which keeps answering until the new one is complete and
 swapped in (:meth:`Engine.rebuild`, :mod:`finder.store.generations`).
 
+A damaged catalog (:mod:`finder.store.salvage`): the writer rebuilds it when it opens
+or indexes and finds it so, then indexes on; a reader raises ``CatalogDamagedError``.
+
 Thread: an engine belongs to the thread that opened it (it holds a SQLite connection).
 The GUI and the watcher service wrap it in their own writer thread.
 """
@@ -47,7 +50,7 @@ from finder.settings import (
     stored_settings,
     write_settings_file,
 )
-from finder.store.catalog import Catalog, CatalogError
+from finder.store.catalog import Catalog, CatalogDamagedError, CatalogError
 from finder.store.generations import (
     current_generation,
     make_current,
@@ -57,6 +60,12 @@ from finder.store.generations import (
 )
 from finder.store.lock import WriterLock
 from finder.store.manifest import Manifest, read_manifest, write_manifest
+from finder.store.salvage import (
+    damage_sign,
+    open_writer_catalog,
+    rebuild_damaged_catalog,
+    suspected_problem,
+)
 from finder.store.vectors import VectorIndex
 
 
@@ -104,7 +113,7 @@ class Engine:
         lock.acquire()
         try:  # the pointer is read under the lock: only a writer swaps generations
             paths = replace(base, generation=current_generation(base.root)).ensure()
-            engine = cls(paths, Catalog(paths.catalog), lock, embedder)
+            engine = cls(paths, open_writer_catalog(paths), lock, embedder)
         except BaseException:
             lock.release()
             raise
@@ -121,6 +130,9 @@ class Engine:
             generation = current_generation(base.root)
             paths = replace(base, generation=generation)
             try:
+                sign = damage_sign(paths.catalog)  # noted by another reader, truncated
+                if sign:
+                    raise CatalogDamagedError(paths.catalog, sign)
                 return cls(paths, Catalog(paths.catalog, readonly=True), None)
             except CatalogError:
                 if current_generation(base.root) == generation:
@@ -249,7 +261,7 @@ class Engine:
         self, progress: ProgressCallback | None = None, *, stop: StopCheck = bool
     ) -> IndexReport:
         """Bring this index level with the disk, with the model it already uses."""
-        report = self._get_indexer().run(progress, stop=stop)
+        report = self._healing(lambda: self._get_indexer().run(progress, stop=stop), progress, stop)
         if report.chunks_embedded:
             ensure_query_export(self.model_in_use(), self.paths.model_cache)
         return report
@@ -348,7 +360,30 @@ class Engine:
 
         Does not save the vector index: call :meth:`save` now and then.
         """
-        return self._get_indexer().update(paths, moves, progress, stop=stop)
+        return self._healing(
+            lambda: self._get_indexer().update(paths, moves, progress, stop=stop), progress, stop
+        )
+
+    def _healing(
+        self, run: Callable[[], IndexReport], progress: ProgressCallback | None, stop: StopCheck
+    ) -> IndexReport:
+        """``run`` on a sound catalog. A damaged one (a sign confirmed, or damage met by
+        ``run``) is rebuilt, then every root is indexed: the new catalog knows no file."""
+        problem = suspected_problem(self.paths.catalog)  # e.g. a reader met damage
+        if problem is None:
+            try:
+                return run()
+            except CatalogDamagedError as err:
+                if err.path != self.paths.catalog:
+                    raise  # the generation being built for a new model: not healed here
+                problem = err.detail
+        self.release_workers()
+        self.catalog.close()
+        self._vectors = self._indexer = self._searcher = None
+        rebuild_damaged_catalog(self.paths, problem)
+        self.catalog = Catalog(self.paths.catalog)
+        self._apply_settings_file()
+        return self._get_indexer().run(progress, stop=stop)
 
     def save(self) -> None:
         """Write the vector index file (the catalog is committed as it goes)."""
@@ -420,10 +455,10 @@ class Engine:
     def refresh(self) -> None:
         """Let a reader see what the writer committed since it opened: new vectors join
         its in-memory index, deleted ones leave it (catalog rows are seen anyway); after
-        a swap it moves to the new generation."""
+        a swap it moves to the new generation, after a rebuilt catalog to the new file."""
         if not self.writable:
             generation = current_generation(self.paths.root)
-            if generation != self.paths.generation:
+            if generation != self.paths.generation or self.catalog.replaced():
                 self._follow(generation)
                 return
         if self._vectors is not None:

@@ -18,13 +18,33 @@ from pathlib import Path, PurePath
 import numpy as np
 
 from finder.domain import Chunk, FileState, FileStatus
+from finder.errors import FinderError
 from finder.store import schema as sql
+from finder.store.sqlite_damage import is_damage, note_damage, reports_damage
 
 
 class CatalogError(Exception):
     """The catalog cannot be opened (newer schema, corrupt file, missing read-only)."""
 
 
+class CatalogDamagedError(CatalogError, FinderError):
+    """SQLite found the catalog file damaged (a garbled page, a truncated or foreign file).
+
+    Every :class:`Catalog` method raises it instead of such a ``sqlite3.DatabaseError``
+    (never for a busy or locked database). The writer rebuilds the catalog
+    (:mod:`finder.store.salvage`); readers cannot, and tell the person how.
+    """
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(
+            f"the index at {path.parent} is damaged ({detail}): run `finder index` or "
+            "`finder check --repair` to rebuild it from your files"
+        )
+        self.path = path
+        self.detail = detail
+
+
+@reports_damage(CatalogDamagedError)
 class Catalog:
     """A connection to ``catalog.sqlite3`` with the operations finder needs."""
 
@@ -47,7 +67,11 @@ class Catalog:
             self._check_version()
         except sqlite3.DatabaseError as err:
             self._db.close()
+            if is_damage(err):
+                note_damage(path, str(err))
+                raise CatalogDamagedError(path, str(err)) from err
             raise CatalogError(f"cannot open the catalog {path}: {err}") from err
+        self._inode = os.stat(path).st_ino
 
     def _check_version(self) -> None:
         found = self.get_meta("schema_version")
@@ -60,6 +84,14 @@ class Catalog:
 
     def close(self) -> None:
         self._db.close()
+
+    def replaced(self) -> bool:
+        """Whether ``path`` names another file than the one open now (the writer rebuilt
+        a damaged catalog): a reader should open it again."""
+        try:
+            return os.stat(self.path).st_ino != self._inode
+        except OSError:
+            return False
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

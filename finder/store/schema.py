@@ -199,6 +199,21 @@ COUNT_CHUNKS = "SELECT COUNT(*) FROM chunks"
 COUNT_VECTORS = "SELECT COUNT(*) FROM vectors"
 FAILED_FILES = "SELECT path, error FROM files WHERE status = 'failed' ORDER BY path LIMIT ?"
 
+# --- salvage (reading a damaged catalog row range by row range; finder.store.salvage) ----
+SALVAGE_META = "SELECT key, value FROM meta WHERE rowid BETWEEN ? AND ?"
+SALVAGE_ROOTS = "SELECT path, added_at FROM roots WHERE rowid BETWEEN ? AND ?"
+SALVAGE_VECTORS = "SELECT id, text_hash, vector FROM vectors WHERE id BETWEEN ? AND ?"
+SALVAGE_LAST_ROWID = "SELECT max(rowid) FROM {table}"
+SALVAGE_VECTOR_WATERMARK = "SELECT seq FROM sqlite_sequence WHERE name = 'vectors'"
+RESTORE_VECTOR = "INSERT OR IGNORE INTO vectors(id, text_hash, vector) VALUES (?, ?, ?)"
+# No id below the old high-water mark may be given again (see AUTOINCREMENT above).
+RESTORE_VECTOR_WATERMARK = """
+INSERT INTO sqlite_sequence(name, seq) SELECT 'vectors', ?1
+WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'vectors')
+"""
+RAISE_VECTOR_WATERMARK = "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'vectors'"
+TABLE_NAMES = "SELECT name FROM sqlite_master WHERE type = 'table'"
+
 
 def marks(n: int) -> str:
     """``?, ?, ?`` for an ``IN (...)`` list of ``n`` values."""

@@ -11,7 +11,7 @@ import pytest
 
 from finder.chunking import text_hash
 from finder.domain import Chunk, FileStatus
-from finder.store.catalog import Catalog, CatalogError
+from finder.store.catalog import Catalog, CatalogDamagedError, CatalogError
 from finder.store.schema import SCHEMA_VERSION
 
 DIM = 4
@@ -250,10 +250,10 @@ def test_readonly_missing_catalog_says_to_run_index(tmp_path: Path) -> None:
 
 
 def test_garbage_file_raises_catalog_error(tmp_path: Path) -> None:
-    """A file that is not a database raises CatalogError, not a raw sqlite3 error."""
+    """A file that is not a database raises CatalogDamagedError, not a raw sqlite3 error."""
     path = tmp_path / "catalog.sqlite3"
     path.write_bytes(b"this is not sqlite at all " * 100)
-    with pytest.raises(CatalogError, match="cannot open"):
+    with pytest.raises(CatalogDamagedError, match="is damaged"):
         Catalog(path)
 
 
