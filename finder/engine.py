@@ -32,7 +32,8 @@ from finder.embed.loader import (
 )
 from finder.embed.process_embedder import ProcessEmbedder
 from finder.extract import ExtractLimits
-from finder.indexing.pipeline import Indexer, ProgressCallback, StopCheck
+from finder.indexing.filesystems import refuse_system_folder
+from finder.indexing.pipeline import Indexer, ProgressCallback, StopCheck, unreadable_folders
 from finder.indexing.scanner import ScanRules
 from finder.paths import DataPaths, default_cache_dir, default_config_dir, default_data_dir
 from finder.preview import Passage, join_chunks
@@ -181,12 +182,14 @@ class Engine:
         return self.catalog.roots()
 
     def add_roots(self, folders: Iterable[str | Path]) -> list[str]:
-        """Add folders to index (made absolute); raises ``NotADirectoryError`` for a bad one."""
+        """Add folders to index (made absolute); raises ``NotADirectoryError`` for a bad one
+        (``SystemFolderError``, a subclass, for /proc, /sys, /dev and their kind)."""
         added = []
         for folder in folders:
             path = os.path.abspath(os.path.expanduser(str(folder)))
             if not os.path.isdir(path):
                 raise NotADirectoryError(f"not a folder: {folder}")
+            refuse_system_folder(path)
             self.catalog.add_root(path)
             added.append(path)
         self._save_settings_file()
@@ -512,4 +515,5 @@ class Engine:
             vectors=self.catalog.count_vectors(),
             index_bytes=size,
             failures=tuple(self.catalog.failed_files(failures)),
+            unreadable_folders=unreadable_folders(self.catalog),
         )
