@@ -49,6 +49,7 @@ def _serve(conn: Connection, model_name: str, threads: int | None, parent_pid: i
             return
         conn.send(("ready", (embedder.dimension, embedder.max_tokens)))
         while (request := conn.recv()) is not None:
+            reply: tuple[str, Any]
             try:
                 reply = ("ok", embedder.embed(request))
             except Exception as err:

@@ -38,7 +38,7 @@ import os
 import signal
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from types import TracebackType
@@ -146,7 +146,7 @@ class ExtractorPool:
 
     def _run(
         self, todo: Iterator[Path], needs_parsing: NeedsParsing | None
-    ) -> Iterator[tuple[Path, str | None, Outcome | None]]:
+    ) -> Generator[tuple[Path, str | None, Outcome | None], None, None]:
         if self._mapping:
             raise RuntimeError("ExtractorPool.map() is already running")
         self._mapping = True
@@ -253,7 +253,7 @@ class ExtractorPool:
 
 
 def _outcomes(
-    results: Iterator[tuple[Path, str | None, Outcome | None]],
+    results: Generator[tuple[Path, str | None, Outcome | None], None, None],
 ) -> Iterator[tuple[Path, Outcome]]:
     with contextlib.closing(results):  # closed early: the busy workers are killed now
         for path, _, outcome in results:
