@@ -262,6 +262,11 @@ class Indexer:
             self._pool = ExtractorPool(self.extract_workers, self.limits)
         return self._pool
 
+    @property
+    def worker_pids(self) -> list[int]:
+        """Process ids of the live parser workers (for diagnostics and tests)."""
+        return self._pool.pids if self._pool is not None else []
+
     def close_workers(self) -> None:
         """Stop the parser worker processes (they start again when next needed).
 
