@@ -152,7 +152,7 @@ class Indexer:
             return tally
         started = last_commit = time.monotonic()
         batch: list[FileResult] = []
-        for done, result in enumerate(self._extract_all(todo), 1):
+        for done, result in enumerate(self._extract_all(todo, plan.unread), 1):
             batch.append(result)
             if result.status is FileStatus.FAILED:
                 tally.failed += 1
@@ -181,7 +181,7 @@ class Indexer:
         if not by_size:
             return plan.new
         # An unreadable file is not a rename; extraction records why it failed.
-        digests = self._content_hashes(d.path for d in plan.new if d.size in by_size)
+        digests = self._content_hashes((d.path for d in plan.new if d.size in by_size), plan)
         remaining, renamed_ids = [], set()
         with self.catalog.transaction():
             for disk in plan.new:
@@ -220,12 +220,14 @@ class Indexer:
                     self.catalog.rename_file(state.id, new_path, state.mtime_ns)
                     tally.note("renamed", new_path)
 
-    def _extract_all(self, todo: list[tuple[DiskFile, FileState | None]]) -> Iterator[FileResult]:
+    def _extract_all(
+        self, todo: list[tuple[DiskFile, FileState | None]], unread: dict[str, str]
+    ) -> Iterator[FileResult]:
         """Results for every file: quick ones inline, the rest hashed (and parsed if the
         content is new) by the worker pool."""
         to_read: dict[str, tuple[DiskFile, FileState | None]] = {}
         for disk, previous in todo:
-            quick = self._without_reading(disk, previous)
+            quick = self._without_reading(disk, previous, unread.get(disk.path))
             if quick is not None:
                 yield quick
             else:
@@ -249,13 +251,17 @@ class Indexer:
                 disk, previous = to_read[str(path)]
                 yield self._from_extraction(disk, previous, digest, outcome)
 
-    def _content_hashes(self, paths: Iterable[str]) -> dict[str, str]:
-        """Path -> content hash of those of ``paths`` that could be read (in the workers)."""
+    def _content_hashes(self, paths: Iterable[str], plan: ScanPlan) -> dict[str, str]:
+        """Path -> content hash of those of ``paths`` that could be read (in the workers);
+        why the others could not goes to ``plan.unread``, so they are not tried again."""
         todo = [Path(p) for p in paths]
-        if not todo:
-            return {}
-        results = self._workers().hash_and_extract(todo, lambda _path, _digest: False)
-        return {str(path): digest for path, digest, _ in results if digest is not None}
+        digests: dict[str, str] = {}
+        for path, digest, outcome in self._workers().hash_and_extract(todo, lambda _p, _d: False):
+            if digest is not None:
+                digests[str(path)] = digest
+            else:
+                plan.unread[str(path)] = str(outcome)
+        return digests
 
     def _workers(self) -> ExtractorPool:
         if self._pool is None:
@@ -277,9 +283,14 @@ class Indexer:
             self._pool.close()
             self._pool = None
 
-    def _without_reading(self, disk: DiskFile, previous: FileState | None) -> FileResult | None:
-        """The result for a file whose content is not read, or ``None`` to read it."""
+    def _without_reading(
+        self, disk: DiskFile, previous: FileState | None, unread: str | None
+    ) -> FileResult | None:
+        """The result for a file whose content is not read, or ``None`` to read it.
+        ``unread``: why reading it failed already in this run."""
         path = disk.path
+        if unread is not None:
+            return FileResult(disk, previous, FileStatus.FAILED, None, unread)
         if catalog_path(path) != path:
             return FileResult(disk, previous, FileStatus.FAILED, None, "file name is not UTF-8")
         if extractor_for(Path(path)) is None:

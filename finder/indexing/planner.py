@@ -33,6 +33,7 @@ class ScanPlan:
     unchanged: int = 0
     unavailable: list[str] = field(default_factory=list)  # roots not on disk right now
     unreadable: dict[str, str] = field(default_factory=dict)  # folder -> why not listed
+    unread: dict[str, str] = field(default_factory=dict)  # file -> why reading it failed
 
 
 class Planner:
