@@ -8,13 +8,15 @@ device number come from ``/proc/self/mountinfo``, and a folder is on a pseudo fi
 when its ``st_dev`` is one of theirs (the scanner already has that ``lstat`` result, so
 the check costs no system call). On macOS ``/dev`` (devfs) is the one such mount.
 
-Thread: any; reads ``/proc/self/mountinfo`` once per :func:`pseudo_devices` call.
+Thread: any. The mount table is read at most every few seconds (a watcher's batch asks
+once per changed path; mounts change far less often).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 
 from finder.errors import FinderError
 
@@ -47,6 +49,8 @@ PSEUDO_FILESYSTEMS = frozenset(
 """Filesystem types whose files are kernel interfaces, never documents."""
 
 _MOUNTINFO = "/proc/self/mountinfo"
+_FRESH_S = 5.0
+_cache: tuple[float, dict[int, str]] | None = None  # (monotonic time read, devices)
 
 
 class SystemFolderError(FinderError, NotADirectoryError):
@@ -59,7 +63,16 @@ class SystemFolderError(FinderError, NotADirectoryError):
 
 
 def pseudo_devices() -> dict[int, str]:
-    """``st_dev`` -> filesystem type of every pseudo filesystem mounted right now."""
+    """``st_dev`` -> filesystem type of every pseudo filesystem mounted (as of at most
+    a few seconds ago). The caller must not change the dict."""
+    global _cache
+    now = time.monotonic()
+    if _cache is None or now - _cache[0] > _FRESH_S:
+        _cache = (now, _read_mount_table())
+    return _cache[1]
+
+
+def _read_mount_table() -> dict[int, str]:
     try:
         with open(_MOUNTINFO, encoding="utf-8", errors="replace") as f:
             lines = f.read().splitlines()
