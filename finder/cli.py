@@ -255,6 +255,7 @@ def _status(args: argparse.Namespace) -> int:
     if args.json:
         data = asdict(st)
         data["failures"] = [{"path": p, "reason": r} for p, r in st.failures]
+        data["unreadable_folders"] = [{"path": p, "reason": r} for p, r in st.unreadable_folders]
         data["service"] = service
         data["last_reconcile"] = (service or {}).get("last_reconcile") or last_reconcile
         print(json.dumps(data, indent=2, ensure_ascii=False))
@@ -275,6 +276,8 @@ def _status(args: argparse.Namespace) -> int:
     print(f"index size: {st.index_bytes / 1e6:.1f} MB on disk")
     for line in cli_service.service_lines(service, last_reconcile):
         print(line)
+    for path, reason in st.unreadable_folders:
+        print(f"  unreadable folder: {path}: {reason}")
     for path, reason in st.failures[:20]:
         print(f"  failed: {path}: {reason}")
     if len(st.failures) > 20:

@@ -108,4 +108,6 @@ class Status:
     vectors: int
     index_bytes: int
     failures: tuple[tuple[str, str], ...] = field(default=())
+    # (path, reason) of each folder the last full scan could not list (permission denied)
+    unreadable_folders: tuple[tuple[str, str], ...] = field(default=())
     model_pending: str | None = None  # a new model the index is being built again for

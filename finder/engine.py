@@ -36,7 +36,8 @@ from finder.embed.loader import (
 from finder.embed.process_embedder import ProcessEmbedder
 from finder.errors import FinderError
 from finder.extract import ExtractLimits
-from finder.indexing.pipeline import Indexer, ProgressCallback, StopCheck
+from finder.indexing.filesystems import refuse_system_folder
+from finder.indexing.pipeline import Indexer, ProgressCallback, StopCheck, unreadable_folders
 from finder.indexing.planner import catalog_path
 from finder.indexing.scanner import ScanRules
 from finder.paths import DataPaths, default_cache_dir, default_config_dir, default_data_dir
@@ -196,7 +197,8 @@ class Engine:
         return self.catalog.roots()
 
     def add_roots(self, folders: Iterable[str | Path]) -> list[str]:
-        """Add folders to index (made absolute); raises ``NotADirectoryError`` for a bad one."""
+        """Add folders to index (made absolute); raises ``NotADirectoryError`` for a bad one
+        (``SystemFolderError``, a subclass, for /proc, /sys, /dev and their kind)."""
         added = []
         for folder in folders:
             path = os.path.abspath(os.path.expanduser(str(folder)))
@@ -204,6 +206,7 @@ class Engine:
                 raise NotADirectoryError(f"not a folder: {folder}")
             if catalog_path(path) != path:  # the catalog stores text, and a root must be found
                 raise FinderError(f"cannot index {catalog_path(path)}: its name is not UTF-8")
+            refuse_system_folder(path)
             self.catalog.add_root(path)
             added.append(path)
         self._save_settings_file()
@@ -560,4 +563,5 @@ class Engine:
             vectors=self.catalog.count_vectors(),
             index_bytes=size,
             failures=tuple(self.catalog.failed_files(failures)),
+            unreadable_folders=unreadable_folders(self.catalog),
         )

@@ -3,9 +3,10 @@
 Importing torch and sentence-transformers costs ~400 MB of resident memory that no
 later ``del`` gives back. Run in the window's process, that stayed for as long as the app
 sat in the tray; here it lives in a child that the indexer stops when idle
-(:meth:`ProcessEmbedder.close`), and that ends by itself when its parent goes away (its
-end of the pipe closes). Texts go down the pipe and vectors come back (1.5 KB per chunk
-against ~16 ms of model time per chunk: the pipe costs nothing measurable).
+(:meth:`ProcessEmbedder.close`), and that ends by itself, quietly, when its parent goes
+away, even in the middle of loading the model (:mod:`finder.child_process`). Texts go
+down the pipe and vectors come back (1.5 KB per chunk against ~16 ms of model time per
+chunk: the pipe costs nothing measurable).
 
 The child is started with ``spawn`` (never ``fork`` a process that may run threads) from
 the calling thread, so it inherits that thread's CPU niceness (the service's +10).
@@ -15,11 +16,14 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import signal
 from multiprocessing.connection import Connection
 from typing import Any
 
 import numpy as np
+
+from finder.child_process import exit_with_parent
 
 _SPAWN = multiprocessing.get_context("spawn")
 _START_TIMEOUT_S = 300.0  # importing torch and loading a model on a slow, busy laptop
@@ -30,31 +34,27 @@ class EmbedderProcessError(RuntimeError):
     """The child could not load the model, or died."""
 
 
-def _serve(conn: Connection, model_name: str, threads: int | None) -> None:
+def _serve(conn: Connection, model_name: str, threads: int | None, parent_pid: int) -> None:
     """The child: load the model, say what it is, then embed what arrives until told to
-    stop or the parent is gone."""
+    stop or the parent is gone (then it ends quietly: nothing printed)."""
+    exit_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the parent to handle
-    try:
-        from finder.embed.torch_embedder import SentenceTransformerEmbedder
+    with contextlib.suppress(EOFError, OSError):  # the parent went away: nobody to tell
+        try:
+            from finder.embed.torch_embedder import SentenceTransformerEmbedder
 
-        embedder = SentenceTransformerEmbedder(model_name, threads=threads)
-    except Exception as err:  # told to the parent, which raises it
-        conn.send(("error", f"{type(err).__name__}: {err}"))
-        return
-    conn.send(("ready", (embedder.dimension, embedder.max_tokens)))
-    while True:
-        try:
-            request = conn.recv()
-        except (EOFError, OSError):
-            return  # the parent is gone
-        if request is None:
-            return
-        try:
-            conn.send(("ok", embedder.embed(request)))
-        except (BrokenPipeError, OSError):
-            return
-        except Exception as err:
+            embedder = SentenceTransformerEmbedder(model_name, threads=threads)
+        except Exception as err:  # told to the parent, which raises it
             conn.send(("error", f"{type(err).__name__}: {err}"))
+            return
+        conn.send(("ready", (embedder.dimension, embedder.max_tokens)))
+        while (request := conn.recv()) is not None:
+            reply: tuple[str, Any]
+            try:
+                reply = ("ok", embedder.embed(request))
+            except Exception as err:
+                reply = ("error", f"{type(err).__name__}: {err}")
+            conn.send(reply)
 
 
 class ProcessEmbedder:
@@ -76,7 +76,7 @@ class ProcessEmbedder:
         parent, child = _SPAWN.Pipe()
         process = _SPAWN.Process(
             target=_serve,
-            args=(child, self._name, self._threads),
+            args=(child, self._name, self._threads, os.getpid()),
             name="finder-embedder",
             daemon=True,
         )

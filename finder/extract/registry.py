@@ -8,11 +8,12 @@ no extractor (:func:`extractor_for` returns ``None``).
 
 from __future__ import annotations
 
-import stat
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 from finder.extract import _hostile, html, office, pdf, rtf, text
+from finder.extract.reading import open_regular
 from finder.extract.types import Extracted, ExtractionError, ExtractLimits
 
 Extractor = Callable[[Path, ExtractLimits], Extracted]
@@ -72,14 +73,10 @@ def extract_file(path: Path, limits: ExtractLimits) -> Extracted:
     extractor = extractor_for(path)
     if extractor is None:
         raise ExtractionError(f"no text extractor for {path.suffix.lower()} files")
-    try:
-        info = path.stat()
-    except OSError as err:
-        raise ExtractionError(_os_reason(err)) from err
-    # Opening a FIFO or a device would block or never end.
-    if not stat.S_ISREG(info.st_mode):
-        raise ExtractionError("not a regular file")
-    if info.st_size > limits.max_file_bytes:
+    # A FIFO or a device (swapped in since the scan) would block or never end.
+    with open_regular(path) as f:
+        size = os.fstat(f.fileno()).st_size
+    if size > limits.max_file_bytes:
         raise ExtractionError(f"larger than {limits.max_file_bytes / 2**20:g} MB")
     try:
         return extractor(path, limits)

@@ -13,18 +13,22 @@ A run killed at any instant resumes where it stopped: committed files are not ex
 again, committed vectors are not embedded again, and the HNSW file is brought level with
 the catalog when it is next opened.
 
+No file is read in this process: content hashes are computed by the parser workers
+(:meth:`ExtractorPool.hash_and_extract`), under their timeout, so a file on a share that
+stopped answering fails alone ("reading timed out after 30 s") instead of freezing the
+writer. The folders a full scan could not list are kept in the catalog's meta
+(:data:`UNREADABLE_FOLDERS_KEY`) for ``finder status``.
+
 Thread: everything here runs on the caller's thread, which must be the one writer of
 the data dir (the CLI's main thread, or the service's writer thread).
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
+import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +40,7 @@ from finder.extract import Extracted, ExtractionError, ExtractLimits
 from finder.extract.registry import extractor_for
 from finder.extract.sandbox import ExtractorPool
 from finder.indexing.planner import Planner, ScanPlan, catalog_path
+from finder.indexing.results import FileResult, Tally
 from finder.indexing.scanner import DiskFile, ScanRules, is_within
 from finder.store.catalog import Catalog
 from finder.store.vectors import VectorIndex
@@ -46,7 +51,16 @@ EMBED_BATCH = 128
 COMMIT_EVERY_FILES = 200
 COMMIT_EVERY_S = 2.0
 SAVE_VECTORS_EVERY_S = 60.0
-REPORTED_PATHS = 100  # an IndexReport names at most this many changed paths
+UNREADABLE_FOLDERS_KEY = "unreadable_folders"  # meta: JSON [{"path", "reason"}], last scan
+
+
+def unreadable_folders(catalog: Catalog) -> tuple[tuple[str, str], ...]:
+    """(path, reason) of each folder the last full scan could not list; none if unknown."""
+    try:
+        items = json.loads(catalog.get_meta(UNREADABLE_FOLDERS_KEY) or "[]")
+        return tuple((str(i["path"]), str(i["reason"])) for i in items)
+    except (ValueError, TypeError, KeyError):
+        return ()  # written by an older or newer finder: the next scan writes it again
 
 
 class Indexer:
@@ -81,6 +95,8 @@ class Indexer:
         report = progress or (lambda _p: None)
         report(Progress("scanning", 0, 0))
         plan = self.planner.roots(self.catalog.roots())
+        folders = [{"path": p, "reason": r} for p, r in sorted(plan.unreadable.items())]
+        self.catalog.set_meta(UNREADABLE_FOLDERS_KEY, json.dumps(folders, ensure_ascii=False))
         tally = self.apply(plan, report, stop=stop)
         embedded = self.embed_pending(report, stop=stop)
         self.collect_garbage()
@@ -135,8 +151,8 @@ class Indexer:
         if not todo:
             return tally
         started = last_commit = time.monotonic()
-        batch: list[_FileResult] = []
-        for done, result in enumerate(self._extract_all(todo, plan.digests), 1):
+        batch: list[FileResult] = []
+        for done, result in enumerate(self._extract_all(todo, plan.unread), 1):
             batch.append(result)
             if result.status is FileStatus.FAILED:
                 tally.failed += 1
@@ -164,15 +180,13 @@ class Indexer:
                 by_size.setdefault(state.size, []).append(state)
         if not by_size:
             return plan.new
+        # An unreadable file is not a rename; extraction records why it failed.
+        digests = self._content_hashes((d.path for d in plan.new if d.size in by_size), plan)
         remaining, renamed_ids = [], set()
         with self.catalog.transaction():
             for disk in plan.new:
                 candidates = [s for s in by_size.get(disk.size, ()) if s.id not in renamed_ids]
-                digest = None
-                # An unreadable file is not a rename; extraction records why it failed.
-                with contextlib.suppress(OSError):
-                    if candidates:
-                        digest = plan.digests[disk.path] = _hash_file(disk.path)
+                digest = digests.get(disk.path)
                 match = next((s for s in candidates if s.content_hash == digest), None)
                 if match is None:
                     remaining.append(disk)
@@ -207,23 +221,57 @@ class Indexer:
                     tally.note("renamed", new_path)
 
     def _extract_all(
-        self, todo: list[tuple[DiskFile, FileState | None]], digests: dict[str, str]
-    ) -> Iterator[_FileResult]:
-        """Results for every file: quick ones inline, parsed ones from the worker pool."""
-        to_parse: dict[str, tuple[DiskFile, FileState | None, str]] = {}
+        self, todo: list[tuple[DiskFile, FileState | None]], unread: dict[str, str]
+    ) -> Iterator[FileResult]:
+        """Results for every file: quick ones inline, the rest hashed (and parsed if the
+        content is new) by the worker pool."""
+        to_read: dict[str, tuple[DiskFile, FileState | None]] = {}
         for disk, previous in todo:
-            quick = self._without_parsing(disk, previous, digests.get(disk.path))
-            if isinstance(quick, _FileResult):
+            quick = self._without_reading(disk, previous, unread.get(disk.path))
+            if quick is not None:
                 yield quick
             else:
-                to_parse[disk.path] = (disk, previous, quick)
-        if not to_parse:
+                to_read[disk.path] = (disk, previous)
+        if not to_read:
             return
+        known: dict[str, FileResult] = {}  # content seen before: no parsing
+
+        def needs_parsing(path: Path, digest: str) -> bool:
+            disk, previous = to_read[str(path)]
+            result = self._without_parsing(disk, previous, digest)
+            if result is not None:
+                known[str(path)] = result
+            return result is None
+
+        files = (Path(p) for p in to_read)
+        for path, digest, outcome in self._workers().hash_and_extract(files, needs_parsing):
+            if outcome is None:
+                yield known.pop(str(path))
+            else:
+                disk, previous = to_read[str(path)]
+                yield self._from_extraction(disk, previous, digest, outcome)
+
+    def _content_hashes(self, paths: Iterable[str], plan: ScanPlan) -> dict[str, str]:
+        """Path -> content hash of those of ``paths`` that could be read (in the workers);
+        why the others could not goes to ``plan.unread``, so they are not tried again."""
+        todo = [Path(p) for p in paths]
+        digests: dict[str, str] = {}
+        for path, digest, outcome in self._workers().hash_and_extract(todo, lambda _p, _d: False):
+            if digest is not None:
+                digests[str(path)] = digest
+            else:
+                plan.unread[str(path)] = str(outcome)
+        return digests
+
+    def _workers(self) -> ExtractorPool:
         if self._pool is None:
             self._pool = ExtractorPool(self.extract_workers, self.limits)
-        for path, outcome in self._pool.map(Path(p) for p in to_parse):
-            disk, previous, digest = to_parse[str(path)]
-            yield self._from_extraction(disk, previous, digest, outcome)
+        return self._pool
+
+    @property
+    def worker_pids(self) -> list[int]:
+        """Process ids of the live parser workers (for diagnostics and tests)."""
+        return self._pool.pids if self._pool is not None else []
 
     def close_workers(self) -> None:
         """Stop the parser worker processes (they start again when next needed).
@@ -235,50 +283,52 @@ class Indexer:
             self._pool.close()
             self._pool = None
 
-    def _without_parsing(
-        self, disk: DiskFile, previous: FileState | None, digest: str | None
-    ) -> _FileResult | str:
-        """A result for files that need no parser, or the content hash of one that does.
-
-        ``digest`` is the content hash if the rename check already computed it.
-        """
+    def _without_reading(
+        self, disk: DiskFile, previous: FileState | None, unread: str | None
+    ) -> FileResult | None:
+        """The result for a file whose content is not read, or ``None`` to read it.
+        ``unread``: why reading it failed already in this run."""
         path = disk.path
+        if unread is not None:
+            return FileResult(disk, previous, FileStatus.FAILED, None, unread)
         if catalog_path(path) != path:
-            return _FileResult(disk, previous, FileStatus.FAILED, None, "file name is not UTF-8")
+            return FileResult(disk, previous, FileStatus.FAILED, None, "file name is not UTF-8")
         if extractor_for(Path(path)) is None:
-            return _FileResult(disk, previous, FileStatus.NAME_ONLY, None)
+            return FileResult(disk, previous, FileStatus.NAME_ONLY, None)
         if disk.size > self.limits.max_file_bytes:
             mb = self.limits.max_file_bytes // (1024 * 1024)
-            return _FileResult(
+            return FileResult(
                 disk, previous, FileStatus.NAME_ONLY, None, f"larger than {mb} MB: name only"
             )
-        try:
-            digest = digest or _hash_file(path)
-        except OSError as err:
-            reason = f"cannot read: {err.strerror or err}"
-            return _FileResult(disk, previous, FileStatus.FAILED, None, reason)
+        return None
+
+    def _without_parsing(
+        self, disk: DiskFile, previous: FileState | None, digest: str
+    ) -> FileResult | None:
+        """The result for a file whose content (hash ``digest``) is known already, or
+        ``None`` if it must be parsed."""
         if previous is not None and previous.content_hash == digest:
             # Touched but not edited: keep the chunks, record the new mtime.
-            return _FileResult(disk, previous, previous.status, digest, keep_chunks=True)
+            return FileResult(disk, previous, previous.status, digest, keep_chunks=True)
         twin = self.catalog.file_with_content(digest)
         if twin is not None:
-            return _FileResult(disk, previous, FileStatus.OK, digest, copy_from=twin)
-        return digest
+            return FileResult(disk, previous, FileStatus.OK, digest, copy_from=twin)
+        return None
 
     def _from_extraction(
         self,
         disk: DiskFile,
         previous: FileState | None,
-        digest: str,
+        digest: str | None,
         outcome: Extracted | ExtractionError,
-    ) -> _FileResult:
+    ) -> FileResult:
         if isinstance(outcome, ExtractionError):
-            return _FileResult(disk, previous, FileStatus.FAILED, digest, str(outcome))
-        result = _FileResult(disk, previous, FileStatus.OK, digest)
+            return FileResult(disk, previous, FileStatus.FAILED, digest, str(outcome))
+        result = FileResult(disk, previous, FileStatus.OK, digest)
         result.chunks = self.chunker.chunk_pages(outcome.pages)
         return result
 
-    def _commit(self, batch: list[_FileResult]) -> None:
+    def _commit(self, batch: list[FileResult]) -> None:
         if not batch:
             return
         with self.catalog.transaction():
@@ -344,55 +394,3 @@ class Indexer:
         self.vectors.remove(orphans)
         if save:
             self.vectors.save()
-
-
-@dataclass(slots=True)
-class Tally:
-    """What a run changed so far: counts, and the first paths for people to see."""
-
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
-    renamed: int = 0
-    failed: int = 0
-    paths: list[str] = field(default_factory=list)
-
-    def note(self, change: str, path: str) -> None:
-        setattr(self, change, getattr(self, change) + 1)
-        if len(self.paths) < REPORTED_PATHS:
-            self.paths.append(path)
-
-    def report(self, plan: ScanPlan, embedded: int, started: float) -> IndexReport:
-        return IndexReport(
-            added=self.added,
-            updated=self.updated,
-            removed=self.removed,
-            renamed=self.renamed,
-            unchanged=plan.unchanged,
-            failed=self.failed,
-            chunks_embedded=embedded,
-            seconds=time.monotonic() - started,
-            paths=tuple(self.paths),
-        )
-
-
-@dataclass(slots=True)
-class _FileResult:
-    """What to write for one file; built off the catalog, committed in batches."""
-
-    disk: DiskFile
-    previous: FileState | None
-    status: FileStatus
-    digest: str | None
-    error: str | None = None
-    chunks: list = field(default_factory=list)
-    copy_from: int | None = None
-    keep_chunks: bool = False
-
-
-def _hash_file(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()

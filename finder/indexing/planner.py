@@ -32,7 +32,8 @@ class ScanPlan:
     vanished: list[FileState] = field(default_factory=list)
     unchanged: int = 0
     unavailable: list[str] = field(default_factory=list)  # roots not on disk right now
-    digests: dict[str, str] = field(default_factory=dict)  # content hashes already computed
+    unreadable: dict[str, str] = field(default_factory=dict)  # folder -> why not listed
+    unread: dict[str, str] = field(default_factory=dict)  # file -> why reading it failed
 
 
 class Planner:
@@ -57,7 +58,7 @@ class Planner:
         for root in absent:
             log.warning("folder %s is not available: keeping its files as they were", root)
         plan.unavailable = absent
-        for disk in scan([r for r in roots if r not in absent], self.rules):
+        for disk in scan([r for r in roots if r not in absent], self.rules, plan.unreadable):
             key = catalog_path(disk.path)
             if key in seen:
                 continue

@@ -6,13 +6,18 @@ What is skipped by default, as Spotlight/Recoll users expect: hidden files and f
 output, symlinks (they would index a file twice or loop), the app's own data dir, and
 whatever ``.gitignore`` files inside a git repository ignore. Users add their own globs.
 
+System filesystems (``/proc``, ``/sys``, ``/dev``...: :mod:`finder.indexing.filesystems`)
+are never entered, also when mounted inside a root. A folder that cannot be listed
+(permission denied) is skipped and, in a full scan, reported to the caller.
+
 Runs on the writer thread; only ``os.scandir`` and ``stat``, no file is opened except
-``.gitignore`` files.
+``.gitignore`` files (regular files only, the first MB).
 """
 
 from __future__ import annotations
 
 import fnmatch
+import logging
 import os
 import stat
 from collections.abc import Iterator, Sequence
@@ -20,6 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pathspec
+
+from finder.extract.reading import open_regular
+from finder.extract.types import ExtractionError
+from finder.indexing.filesystems import pseudo_devices
+
+log = logging.getLogger(__name__)
+_MAX_GITIGNORE_BYTES = 1 << 20  # more is not a .gitignore anyone wrote
 
 SKIPPED_DIR_NAMES = frozenset(
     {
@@ -68,6 +80,16 @@ class DiskFile:
     mtime_ns: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Walk:
+    """What one scan carries through the folders it walks."""
+
+    rules: ScanRules
+    never: frozenset[str]  # folders never entered (normalised)
+    devices: dict[int, str]  # st_dev of pseudo filesystems -> their type
+    unreadable: dict[str, str] | None  # folder -> why it could not be listed, if wanted
+
+
 @dataclass(slots=True)
 class _Dir:
     path: str
@@ -75,16 +97,27 @@ class _Dir:
     in_repo: bool = False
 
 
-def scan(roots: Sequence[str], rules: ScanRules) -> Iterator[DiskFile]:
-    """Every indexable file under ``roots`` (each root once, nested roots included once)."""
-    never = {os.path.normpath(p) for p in rules.never_enter}
+def scan(
+    roots: Sequence[str], rules: ScanRules, unreadable: dict[str, str] | None = None
+) -> Iterator[DiskFile]:
+    """Every indexable file under ``roots`` (each root once, nested roots included once).
+
+    Folders that cannot be listed go into ``unreadable`` (path -> reason) if given. A
+    root on a system filesystem is skipped with a warning (``Engine.add_roots`` refuses
+    one; a hand-edited settings file may still name one).
+    """
+    walk = _new_walk(rules, unreadable)
     seen_roots: set[str] = set()
     # Sorted, a folder comes before the folders inside it, which are then skipped.
     for root in sorted({os.path.normpath(r) for r in roots}):
         if any(is_within(root, r) for r in seen_roots):
             continue
         seen_roots.add(root)
-        yield from _walk(_root_dir(root, rules), rules, never)
+        fs_type = _device_type(root, walk.devices)
+        if fs_type is not None:
+            log.warning("%s is a system folder (%s): not indexed", root, fs_type)
+            continue
+        yield from _walk(_root_dir(root, rules), walk)
 
 
 def scan_path(root: str, path: str, rules: ScanRules) -> list[DiskFile]:
@@ -97,13 +130,15 @@ def scan_path(root: str, path: str, rules: ScanRules) -> list[DiskFile]:
     root, path = os.path.normpath(root), os.path.normpath(path)
     if not is_within(path, root):
         return []
-    never = {os.path.normpath(p) for p in rules.never_enter}
+    walk = _new_walk(rules, None)
+    if _device_type(root, walk.devices) is not None:
+        return []
     folder = _root_dir(root, rules)
     if path == root:
-        return list(_walk(folder, rules, never))
+        return list(_walk(folder, walk))
     parts = os.path.relpath(path, root).split(os.sep)
     for depth, name in enumerate(parts, 1):
-        if folder.path in never:
+        if folder.path in walk.never:
             return []
         folder = _entered(folder, rules)
         entry_path = os.path.join(folder.path, name)
@@ -111,13 +146,13 @@ def scan_path(root: str, path: str, rules: ScanRules) -> list[DiskFile]:
             st = os.lstat(entry_path)
         except OSError:
             return []
-        kind = _admit(entry_path, name, st, folder, rules)
+        kind = _admit(entry_path, name, st, folder, walk)
         if kind is None:
             return []
         if depth == len(parts):
             if isinstance(kind, DiskFile):
                 return [kind]
-            return list(_walk(kind, rules, never))
+            return list(_walk(kind, walk))
         if isinstance(kind, DiskFile):
             return []  # a file where the path expects a folder
         folder = kind
@@ -129,24 +164,38 @@ def _root_dir(root: str, rules: ScanRules) -> _Dir:
     return _Dir(root, inherited, in_repo)
 
 
-def _walk(start: _Dir, rules: ScanRules, never: set[str]) -> Iterator[DiskFile]:
+def _new_walk(rules: ScanRules, unreadable: dict[str, str] | None) -> _Walk:
+    never = frozenset(os.path.normpath(p) for p in rules.never_enter)
+    return _Walk(rules, never, pseudo_devices(), unreadable)
+
+
+def _device_type(folder: str, devices: dict[int, str]) -> str | None:
+    try:
+        return devices.get(os.stat(folder).st_dev)
+    except OSError:
+        return None  # not there: the caller finds out when listing it
+
+
+def _walk(start: _Dir, walk: _Walk) -> Iterator[DiskFile]:
     stack = [start]
     while stack:
         folder = stack.pop()
-        if folder.path in never:
+        if folder.path in walk.never:
             continue
-        folder = _entered(folder, rules)
+        folder = _entered(folder, walk.rules)
         try:
             entries = list(os.scandir(folder.path))
-        except OSError:
-            continue  # unreadable folder: nothing to index there
+        except OSError as err:
+            if walk.unreadable is not None and not isinstance(err, FileNotFoundError):
+                walk.unreadable[folder.path] = err.strerror or str(err)
+            continue  # nothing to index there
         subdirs = []
         for entry in entries:
             try:
                 st = entry.stat(follow_symlinks=False)
             except OSError:
                 continue
-            kind = _admit(entry.path, entry.name, st, folder, rules)
+            kind = _admit(entry.path, entry.name, st, folder, walk)
             if isinstance(kind, _Dir):
                 subdirs.append(kind)
             elif kind is not None:
@@ -167,9 +216,10 @@ def _entered(folder: _Dir, rules: ScanRules) -> _Dir:
 
 
 def _admit(
-    path: str, name: str, st: os.stat_result, folder: _Dir, rules: ScanRules
+    path: str, name: str, st: os.stat_result, folder: _Dir, walk: _Walk
 ) -> _Dir | DiskFile | None:
     """What an entry of ``folder`` is to the scan: a folder to enter, a file, or skipped."""
+    rules = walk.rules
     if not rules.include_hidden and name.startswith("."):
         return None
     if stat.S_ISLNK(st.st_mode):
@@ -178,6 +228,8 @@ def _admit(
     if _excluded(path, name, is_dir, rules, folder.ignores):
         return None
     if is_dir:
+        if st.st_dev in walk.devices:
+            return None  # /proc, /sys, /dev or one of their kind mounted here
         if name in SKIPPED_DIR_NAMES or os.path.exists(os.path.join(path, "pyvenv.cfg")):
             return None
         return _Dir(path, folder.ignores, folder.in_repo)
@@ -223,11 +275,13 @@ def _inherited_gitignores(root: str) -> tuple[tuple[tuple[str, pathspec.PathSpec
 
 
 def _read_gitignore(path: str) -> pathspec.PathSpec | None:
+    # open_regular: a FIFO named .gitignore must not block the scan for ever.
     try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return pathspec.GitIgnoreSpec.from_lines(f)
-    except OSError:
+        with open_regular(path) as f:
+            text = f.read(_MAX_GITIGNORE_BYTES).decode("utf-8", errors="replace")
+    except (ExtractionError, OSError):
         return None
+    return pathspec.GitIgnoreSpec.from_lines(text.splitlines())
 
 
 def is_within(path: str, folder: str) -> bool:

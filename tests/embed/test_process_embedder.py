@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+import psutil
 import pytest
 
 from finder.embed import DEFAULT_MODEL, Embedder
@@ -58,3 +62,38 @@ def test_a_model_that_cannot_load_says_why(tmp_path: Path) -> None:
     write(tmp_path / "broken/config.json", "{}")
     with pytest.raises(EmbedderProcessError, match="cannot load"):
         ProcessEmbedder(str(tmp_path / "broken"))
+
+
+def test_a_child_orphaned_while_loading_exits_without_a_word(tmp_path: Path) -> None:
+    """kill -9 of the parent while the child still imports torch: the child ends by
+    itself and prints nothing (no BrokenPipeError when it would say "ready")."""
+    launcher = (
+        "import sys\n"
+        "from finder.embed.process_embedder import ProcessEmbedder\n"
+        "ProcessEmbedder(sys.argv[1])\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", launcher, DEFAULT_MODEL],
+        stderr=subprocess.PIPE,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
+    assert proc.stderr is not None
+    parent = psutil.Process(proc.pid)
+    children: list[psutil.Process] = []
+    deadline = time.monotonic() + 60
+    while not children and proc.poll() is None and time.monotonic() < deadline:
+        children = [c for c in parent.children() if _is_spawned(c)]
+        psutil.wait_procs([parent], timeout=0.05)  # a bounded pause while it starts
+    assert children, "the embedder child did not start"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    _, alive = psutil.wait_procs(children, timeout=15)
+    assert alive == []
+    assert proc.stderr.read().decode(errors="replace") == ""
+
+
+def _is_spawned(process: psutil.Process) -> bool:
+    try:
+        return "spawn_main" in " ".join(process.cmdline())
+    except psutil.NoSuchProcess:
+        return False

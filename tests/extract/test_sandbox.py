@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from reportlab.pdfgen import canvas
 
 from finder.extract.registry import extract_file
 from finder.extract.sandbox import ExtractorPool
@@ -145,3 +149,63 @@ def test_closed_pool_stops_workers_and_refuses_work(hostile: None, tmp_path: Pat
     assert pool.pids == []
     with pytest.raises(RuntimeError):
         pool.map([tmp_path / "a.txt"])
+
+
+def test_hash_first_then_parse_only_what_the_caller_wants(
+    pool: ExtractorPool, tmp_path: Path
+) -> None:
+    """hash_and_extract gives each file's SHA-256; a file the caller knows is not parsed."""
+    new, known = _file(tmp_path, "new.txt", "fresh text"), _file(tmp_path, "known.txt", "seen")
+    asked: dict[Path, str] = {}
+
+    def needs_parsing(path: Path, digest: str) -> bool:
+        asked[path] = digest
+        return path == new
+
+    results = {p: (d, o) for p, d, o in pool.hash_and_extract([new, known], needs_parsing)}
+    sha = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (new, known)}
+    assert asked == sha
+    assert results == {new: (sha[new], extract_file(new, LIMITS)), known: (sha[known], None)}
+    assert len(pool.pids) == 1  # the worker that skipped parsing is reused
+
+
+def test_a_read_that_hangs_times_out_and_the_rest_go_on(hostile: None, tmp_path: Path) -> None:
+    """A worker stuck reading (stopped, as on a dead network share) fails that file with
+    "reading timed out" after timeout_s; the next file is hashed and parsed."""
+    stuck, after = _file(tmp_path, "share.txt", "on a dead share"), _file(tmp_path, "b.txt", "ok")
+    with ExtractorPool(workers=1, limits=SHORT_LIMITS) as pool:
+        list(pool.map([after]))  # start the worker, then freeze it
+        os.kill(pool.pids[0], signal.SIGSTOP)
+        results = list(pool.hash_and_extract([stuck, after], lambda _p, _d: True))
+    path, digest, outcome = results[0]
+    assert (path, digest, str(outcome)) == (stuck, None, "reading timed out after 2 s")
+    assert results[1][:2] == (after, hashlib.sha256(b"ok").hexdigest())
+    assert isinstance(results[1][2], Extracted)
+
+
+def test_a_fifo_is_never_opened_for_reading(pool: ExtractorPool, tmp_path: Path) -> None:
+    """A FIFO where a file was (swapped in after the scan) is refused at once, not read."""
+    fifo = tmp_path / "swapped.txt"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    [(path, digest, outcome)] = pool.hash_and_extract([fifo], lambda _p, _d: True)
+    assert (path, digest, str(outcome)) == (fifo, None, "not a regular file")
+    assert time.monotonic() - started < LIMITS.timeout_s / 2
+
+
+def test_pypdf_warnings_stay_off_the_terminal(
+    pool: ExtractorPool, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A PDF pypdf mends with logged warnings (wrong xref offsets) is extracted, and the
+    worker prints nothing on the stderr it shares with the progress bar."""
+    doc = canvas.Canvas(str(tmp_path / "ok.pdf"))
+    doc.drawString(72, 750, "Boiler manual")
+    doc.save()
+    data = (tmp_path / "ok.pdf").read_bytes()
+    header_end = data.index(b"\n") + 1
+    shifted = tmp_path / "shifted.pdf"  # every offset in the xref table now points wrong
+    shifted.write_bytes(data[:header_end] + b"%padding\n" + data[header_end:])
+    capfd.readouterr()
+    outcome = _one(pool, shifted)
+    assert isinstance(outcome, Extracted) and "Boiler manual" in outcome.pages[0].text
+    assert capfd.readouterr().err == ""

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shlex
+import shutil
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -239,3 +244,63 @@ def test_scan_path_never_enters_the_apps_own_folder(tmp_path: Path) -> None:
 
 def _inside(path: str, folder: Path) -> bool:
     return path.startswith(str(folder) + os.sep)
+
+
+# Scans that need a mount namespace or fewer privileges run in a child python.
+SCAN_SCRIPT = (
+    "import json, sys\n"
+    "from finder.indexing.scanner import ScanRules, scan\n"
+    "folders = {}\n"
+    "paths = [f.path for f in scan([sys.argv[1]], ScanRules(), folders)]\n"
+    "print(json.dumps({'files': paths, 'unreadable': folders}))\n"
+)
+
+
+def scan_in_child(prefix: list[str], root: Path, *, setup: str = "") -> dict:
+    """Run SCAN_SCRIPT on ``root`` under ``prefix`` (unshare, setpriv), after ``setup``."""
+    python = f"{sys.executable} -c {shlex.quote(SCAN_SCRIPT)} {shlex.quote(str(root))}"
+    command = f"{setup} && {python}" if setup else python
+    done = subprocess.run(
+        [*prefix, "sh", "-c", command], capture_output=True, text=True, timeout=120
+    )
+    if done.returncode != 0 and "Operation not permitted" in done.stderr:
+        pytest.skip(f"not allowed here: {done.stderr.strip()}")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.skipif(not shutil.which("unshare"), reason="needs util-linux unshare")
+def test_a_bind_mount_of_proc_inside_a_root_is_not_walked(tmp_path: Path) -> None:
+    """/proc mounted inside a root (as under a root of /) is never entered: by type."""
+    make(tmp_path, "notes.txt", "kernel/")
+    mount = f"mount --bind /proc {shlex.quote(str(tmp_path / 'kernel'))}"
+    result = scan_in_child(
+        ["unshare", "--mount", "--propagation", "private"], tmp_path, setup=mount
+    )
+    assert result == {"files": [str(tmp_path / "notes.txt")], "unreadable": {}}
+
+
+def test_a_root_on_proc_yields_nothing(tmp_path: Path) -> None:
+    """A root on a system filesystem (a hand-edited settings file) is skipped whole."""
+    if not os.path.isdir("/proc/self"):
+        pytest.skip("no /proc here")
+    assert list(scan(["/proc"], ScanRules())) == []
+
+
+@pytest.mark.skipif(not shutil.which("setpriv"), reason="needs util-linux setpriv")
+def test_an_unreadable_folder_is_reported_with_its_reason(tmp_path: Path) -> None:
+    """A folder that cannot be listed (permission denied, even for root without its
+    override capabilities) is skipped and named with the reason; its siblings are found."""
+    make(tmp_path, "open/a.txt", "locked/secret.txt")
+    (tmp_path / "locked").chmod(0)
+    try:
+        without_override = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"]
+        if os.geteuid() != 0:
+            without_override = []  # permissions already apply to a normal user
+        result = scan_in_child(without_override, tmp_path)
+    finally:
+        (tmp_path / "locked").chmod(0o755)
+    assert result == {
+        "files": [str(tmp_path / "open/a.txt")],
+        "unreadable": {str(tmp_path / "locked"): "Permission denied"},
+    }
