@@ -53,7 +53,14 @@ from finder.store.generations import (
     remove_generation,
 )
 from finder.store.lock import WriterLock
-from finder.store.manifest import Manifest, read_manifest, write_manifest
+from finder.store.manifest import (
+    Manifest,
+    checked_dimension,
+    read_manifest,
+    record_digest,
+    recorded_digest,
+    write_manifest,
+)
 from finder.store.vectors import VectorIndex
 
 
@@ -100,7 +107,7 @@ class Engine:
         lock = WriterLock(base.writer_lock)
         lock.acquire()
         try:  # the pointer is read under the lock: only a writer swaps generations
-            paths = replace(base, generation=current_generation(base.root)).ensure()
+            paths = replace(base, generation=current_generation(base.root, repair=True)).ensure()
             engine = cls(paths, Catalog(paths.catalog), lock, embedder)
         except BaseException:
             lock.release()
@@ -394,13 +401,20 @@ class Engine:
     def vectors(self, dimension: int | None = None) -> VectorIndex:
         """The vector index, loaded and brought level with the catalog on first use."""
         if self._vectors is None:
+            manifest = self.paths.manifest
             if dimension is None:
-                manifest = read_manifest(self.paths.manifest)
-                dimension = (
-                    manifest.dimension if manifest else self._load_index_embedder().dimension
-                )
-            index = VectorIndex(self.paths.vectors, dimension, threads=self.settings.threads)
-            index.load_and_sync(self.catalog.live_vector_ids(), self._stored_vectors(index))
+                dimension = checked_dimension(manifest, self.catalog, repair=self.writable)
+                dimension = dimension or self._load_index_embedder().dimension
+            # The writer records each saved file's checksum; every loader verifies it.
+            saved = (lambda digest: record_digest(manifest, digest)) if self.writable else None
+            index = VectorIndex(
+                self.paths.vectors, dimension, threads=self.settings.threads, on_saved=saved
+            )
+            index.load_and_sync(
+                self.catalog.live_vector_ids(),
+                self._stored_vectors(index),
+                lambda: recorded_digest(manifest),
+            )
             self._vectors = index
         return self._vectors
 

@@ -6,17 +6,29 @@ file, and the rename itself is made durable by syncing the folder (POSIX).
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 from pathlib import Path
 
+from finder.errors import DiskFullError
+
 
 def write_text_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` (UTF-8): atomic, durable."""
+    """Replace ``path`` with ``text`` (UTF-8): atomic, durable. A failed write leaves the
+    old file and no temporary one; no space left raises ``DiskFullError``."""
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if err.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DiskFullError(path.parent, len(text.encode())) from err
+        raise
     os.replace(tmp, path)
     fsync_dir(path.parent)
 
