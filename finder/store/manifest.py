@@ -102,5 +102,5 @@ def checked_dimension(path: Path, catalog: Catalog, *, repair: bool) -> int | No
         done,
     )
     if repair:
-        write_manifest(path, replace(manifest, dimension=stored).with_vectors(None))
+        write_manifest(path, replace(manifest, dimension=stored))
     return stored
