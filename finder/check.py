@@ -187,7 +187,7 @@ class _Checker:
         live = catalog.live_vector_ids()
         digest = manifest.vectors_digest()
         try:
-            count = check_hnsw_file(paths.vectors, manifest.dimension, digest)
+            count = check_hnsw_file(paths.vectors, manifest.dimension, digest, trust_stamp=False)
         except HnswFileError as err:
             if not paths.vectors.exists() and not len(live):
                 self.say("ok", "no vector index file yet (no vectors)")

@@ -31,16 +31,23 @@ class Manifest:
     schema_version: int = SCHEMA_VERSION
     vectors_bytes: int | None = None
     vectors_sha256: str | None = None
+    vectors_stamp: tuple[int, int, int, int] | None = None  # see hnsw_file.FileDigest
 
     def vectors_digest(self) -> FileDigest | None:
         """What the last saved vector index file must hash to; None if not recorded."""
         if self.vectors_bytes is None or self.vectors_sha256 is None:
             return None
-        return FileDigest(self.vectors_bytes, self.vectors_sha256)
+        return FileDigest(self.vectors_bytes, self.vectors_sha256, self.vectors_stamp)
 
     def with_vectors(self, digest: FileDigest | None) -> Manifest:
-        size, sha = (digest.size, digest.sha256) if digest else (None, None)
-        return replace(self, vectors_bytes=size, vectors_sha256=sha)
+        if digest is None:
+            return replace(self, vectors_bytes=None, vectors_sha256=None, vectors_stamp=None)
+        return replace(
+            self,
+            vectors_bytes=digest.size,
+            vectors_sha256=digest.sha256,
+            vectors_stamp=digest.stamp,
+        )
 
 
 def read_manifest(path: Path) -> Manifest | None:
@@ -56,7 +63,9 @@ def read_manifest(path: Path) -> Manifest | None:
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     if isinstance(size, int) and isinstance(sha, str) and len(sha) == 64:
-        manifest = replace(manifest, vectors_bytes=size, vectors_sha256=sha)
+        stamp = data.get("vectors_stamp")
+        ok = isinstance(stamp, list) and len(stamp) == 4 and all(type(x) is int for x in stamp)
+        manifest = manifest.with_vectors(FileDigest(size, sha, tuple(stamp) if ok else None))
     return manifest if manifest.dimension > 0 and manifest.model else None
 
 
@@ -73,7 +82,7 @@ def recorded_digest(path: Path) -> FileDigest | None:
 def record_digest(path: Path, digest: FileDigest | None) -> None:
     """Record the digest of the vector index file just saved (writer only)."""
     manifest = read_manifest(path)
-    if manifest is not None and manifest.vectors_digest() != digest:
+    if manifest is not None and manifest.with_vectors(digest) != manifest:
         write_manifest(path, manifest.with_vectors(digest))
 
 

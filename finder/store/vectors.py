@@ -22,6 +22,7 @@ import os
 import shutil
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import hnswlib
@@ -35,6 +36,7 @@ from finder.store.hnsw_file import (
     check_hnsw_file,
     digest_bytes,
     expected_size,
+    file_stamp,
 )
 
 log = logging.getLogger(__name__)
@@ -190,8 +192,8 @@ class VectorIndex:
             os.replace(tmp, self.path)
             fsync_dir(self.path.parent)
             self._dirty = False
-            if self._on_saved is not None:
-                self._on_saved(digest_bytes(data))
+            if self._on_saved is not None:  # the identity after the rename, which sets ctime
+                self._on_saved(replace(digest_bytes(data), stamp=file_stamp(self.path)))
 
     def _write_checked(self, tmp: Path) -> bytes:
         """Save to ``tmp`` and read it back whole; raises if it is short or not synced."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -103,3 +105,28 @@ def test_garbled_files_without_a_digest_never_crash(saved: Path, tmp_path: Path)
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert len(done.stdout.splitlines()) == len(names)
+
+
+def test_an_unchanged_file_is_not_hashed_again(saved: Path) -> None:
+    """A file still having the identity recorded when it was hashed is trusted on its
+    header (a deliberately wrong checksum shows the hash is skipped); `check` hashes."""
+    recorded = digest_file(saved)
+    assert recorded.stamp is not None
+    wrong = replace(recorded, sha256="0" * 64)
+    assert check_hnsw_file(saved, DIM, wrong) == N
+    with pytest.raises(HnswFileError, match="checksum"):
+        check_hnsw_file(saved, DIM, wrong, trust_stamp=False)
+
+
+def test_a_file_garbled_in_place_with_its_date_kept_is_caught(tmp_path: Path, saved: Path) -> None:
+    """Writing into the file changes its ctime even when mtime is set back: hashed, caught."""
+    path = tmp_path / "vectors.hnsw"
+    path.write_bytes(saved.read_bytes())
+    recorded = digest_file(path)
+    st = path.stat()
+    with open(path, "r+b") as f:
+        f.seek(st.st_size // 2)
+        f.write(b"\x01" * 64)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    with pytest.raises(HnswFileError, match="checksum"):
+        check_hnsw_file(path, DIM, recorded)
