@@ -244,7 +244,7 @@ class Engine:
     ) -> IndexReport:
         """Bring this index level with the disk, with the model it already uses."""
         report = self._get_indexer().run(progress, stop=stop)
-        if report.chunks_embedded:
+        if report.chunks_embedded or self.catalog.count_vectors():  # also remakes a bad one
             ensure_query_export(self.model_in_use(), self.paths.model_cache)
         return report
 
