@@ -73,6 +73,8 @@ def check_data_dir(
 
 
 class _Checker:
+    """One run of the checks over one data dir, collecting findings in order."""
+
     def __init__(self, data_dir: Path, cache_dir: Path, config_dir: Path, repair: bool) -> None:
         self.base = DataPaths(data_dir, cache_dir)
         self.config_dir = config_dir
@@ -84,7 +86,10 @@ class _Checker:
 
     def fixed_or_problem(self, fixed: str, problem: str) -> None:
         """After a repair was attempted (``self.repair``) or not."""
-        self.say("repaired", fixed) if self.repair else self.say("problem", problem)
+        if self.repair:
+            self.say("repaired", fixed)
+        else:
+            self.say("problem", problem)
 
     def run(self) -> list[Finding]:
         if not self.base.root.is_dir():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -91,9 +92,17 @@ def test_every_damaged_file_is_reported_then_repaired(
 
 
 def test_a_damaged_catalog_is_reported(open_engine: Callable[..., Engine], tmp_path: Path) -> None:
-    """A garbled catalog is a problem line (and the repair hook's state), never a traceback."""
+    """A garbled catalog is a problem line, never a traceback; --repair hands it to
+    finder.store.salvage.rebuild_damaged_catalog when this finder has it."""
     data = indexed(open_engine, tmp_path)
     garble(data / "catalog.sqlite3", 0, 100)
-    done = finder(data, "check", "--repair")
+    done = finder(data, "check")
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     assert "problem: catalog" in done.stdout
+    done = finder(data, "check", "--repair")
+    assert "Traceback" not in done.stderr, done.stderr
+    if importlib.util.find_spec("finder.store.salvage") is None:
+        assert done.returncode == 1
+        assert "problem: catalog damaged; repair not available" in done.stdout
+    else:
+        assert "repaired: catalog" in done.stdout
