@@ -81,8 +81,9 @@ class _Checker:
         self.repair = repair
         self.findings: list[Finding] = []
 
-    def say(self, kind: str, text: str) -> None:
-        self.findings.append(Finding(kind, text + (HINT if kind == "problem" else "")))
+    def say(self, kind: str, text: str, *, hint: bool = True) -> None:
+        """Add a finding; a problem says how to repair it unless ``hint`` is False."""
+        self.findings.append(Finding(kind, text + (HINT if kind == "problem" and hint else "")))
 
     def fixed_or_problem(self, fixed: str, problem: str) -> None:
         """After a repair was attempted (``self.repair``) or not."""
@@ -148,7 +149,8 @@ class _Checker:
                 return None
         rebuild = _salvage_hook()
         if rebuild is None:
-            self.say("problem", f"catalog damaged ({problem}); repair not available")
+            where = f"{paths.catalog}: {problem}"
+            self.say("problem", f"catalog damaged; repair not available ({where})", hint=False)
         elif not self.repair:
             self.say("problem", f"catalog {paths.catalog} is damaged ({problem})")
         else:
