@@ -209,13 +209,12 @@ class _Checker:
             )
             return
         behind = "" if count == len(live) else f" ({count} in the file, {len(live)} live)"
-        if digest is None:
+        if digest is None:  # saved by an older finder: sound, but not yet checksummed
             if self.repair:
                 record_digest(paths.manifest, digest_file(paths.vectors))
-            self.fixed_or_problem(
-                f"vector index {paths.vectors} is sound; its checksum is now recorded{behind}",
-                f"vector index {paths.vectors} has no recorded checksum (older finder)",
-            )
+                self.say("repaired", f"vector index {paths.vectors} is sound; checksum recorded")
+            else:
+                self.say("ok", f"vector index {paths.vectors} is sound (no checksum yet){behind}")
             return
         self.say("ok", f"vector index {paths.vectors} matches its checksum{behind}")
 

@@ -483,7 +483,9 @@ class Engine:
     def _get_searcher(self) -> Searcher:
         if self._searcher is None:
             manifest = read_manifest(self.paths.manifest)
-            vectors = self.vectors() if manifest is not None else None
+            # Stored vectors without a (readable) manifest still answer by meaning.
+            has_vectors = manifest is not None or self.catalog.count_vectors() > 0
+            vectors = self.vectors() if has_vectors else None
             # Read here: the searcher embeds on its helper thread, which must not touch
             # this engine's SQLite connection.
             model, threads = self.model_in_use(), self.settings.threads

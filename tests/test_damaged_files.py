@@ -98,3 +98,23 @@ def test_commands_heal_damaged_files_without_being_asked(
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     done = finder(data, "check")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_search_answers_by_meaning_with_a_garbled_manifest(
+    open_engine: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """An unreadable manifest.json: search still ranks by meaning (a query sharing no word
+    with the file finds it), and the next index run writes the manifest again."""
+    write(tmp_path / "files/roses.md", "Prune the roses in early spring, above an outward bud.")
+    write(tmp_path / "files/budget.txt", "Monthly budget: rent 900, groceries 300, savings 200.")
+    engine = open_engine(tmp_path / "data")
+    engine.add_roots([tmp_path / "files"])
+    engine.index()
+    engine.close()
+    data = tmp_path / "data"
+    (data / "manifest.json").write_bytes(b"\x00\xff{garbage")
+    done = finder(data, "search", "when to trim flowering shrubs", "--limit", "1")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert str(tmp_path / "files/roses.md") in done.stdout
+    assert finder(data, "index").returncode == 0
+    assert finder(data, "check").returncode == 0

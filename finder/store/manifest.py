@@ -94,11 +94,15 @@ def stored_vector_dimension(catalog: Catalog) -> int | None:
 
 def checked_dimension(path: Path, catalog: Catalog, *, repair: bool) -> int | None:
     """The manifest's dimension, or the catalog's when the two disagree (the stored
-    vectors are the truth; the manifest is fixed when ``repair``). None: no manifest."""
+    vectors are the truth; the manifest is fixed when ``repair``) or the manifest is
+    missing or unreadable (the writer writes a new one at its next run). None: neither
+    a manifest nor stored vectors."""
     manifest = read_manifest(path)
-    if manifest is None:
-        return None
     stored = stored_vector_dimension(catalog)
+    if manifest is None:
+        if stored is not None:
+            log.warning("%s is missing or unreadable: using the stored %d-d vectors", path, stored)
+        return stored
     if stored is None or stored == manifest.dimension:
         return manifest.dimension
     done = "fixed the manifest" if repair else "run `finder check --repair` to fix it"

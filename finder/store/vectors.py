@@ -35,6 +35,7 @@ from finder.store.hnsw_file import (
     HnswFileError,
     check_hnsw_file,
     digest_bytes,
+    digest_file,
     expected_size,
     file_stamp,
 )
@@ -143,6 +144,8 @@ class VectorIndex:
             index.set_ef(HNSW_EF_SEARCH)
             index.set_num_threads(self._threads)
             self._index = index
+            if wanted is None and self._on_saved is not None:
+                self._on_saved(digest_file(self.path))  # a sound file of an older finder
             return None
         return problem
 

@@ -74,3 +74,15 @@ def test_a_wrong_dimension_yields_to_the_stored_vectors(
     assert checked_dimension(path, catalog, repair=True) == 4
     assert read_manifest(path) == Manifest(model="m", dimension=4)
     catalog.close()
+
+
+def test_a_lost_manifest_yields_to_the_stored_vectors(tmp_path: Path) -> None:
+    """No readable manifest: the stored vectors' dimension, or None before any vector."""
+    catalog = Catalog(tmp_path / "catalog.sqlite3")
+    path = tmp_path / "manifest.json"
+    path.write_bytes(b"\x00\xff{")
+    assert checked_dimension(path, catalog, repair=True) is None
+    with catalog.transaction():
+        catalog.store_vectors([(b"h" * 16, np.ones(4, dtype=np.float32) / 2)])
+    assert checked_dimension(path, catalog, repair=True) == 4
+    catalog.close()

@@ -282,3 +282,13 @@ def test_save_reports_the_digest_of_the_file_it_wrote(tmp_path: Path, table: dic
     index.save()
     assert digests == [digest_file(index.path)]
     assert digests[0].size == index.path.stat().st_size
+
+
+def test_a_writer_loading_a_file_without_a_digest_records_one(index: VectorIndex) -> None:
+    """A sound file from an older finder (no digest) is loaded and, for a writer (one with
+    on_saved), its digest is reported once so later loads can verify it."""
+    index.save()
+    digests: list[FileDigest] = []
+    writer = VectorIndex(index.path, DIM, on_saved=digests.append)
+    writer.load_and_sync(np.arange(1, 201), dict_loader({}))
+    assert digests == [digest_file(index.path)]
