@@ -114,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path")
     p.add_argument("--limit", type=whole_number(1, MAX_LIMIT), default=10)
     p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("check", help="verify the index files against each other")
+    p.add_argument("--repair", action="store_true", help="fix what can be fixed")
     return parser
 
 
@@ -328,6 +331,19 @@ def _indexed_roots(args: argparse.Namespace) -> list[str]:
         return []
 
 
+def _check(args: argparse.Namespace) -> int:
+    from finder.check import check_data_dir
+    from finder.paths import default_cache_dir, default_config_dir
+
+    data_dir = cli_service.data_dir_of(args)
+    findings = check_data_dir(
+        data_dir, default_cache_dir(), default_config_dir(), repair=args.repair
+    )
+    for finding in findings:
+        print(finding)
+    return 1 if any(f.kind == "problem" for f in findings) else 0
+
+
 _COMMANDS = {
     "index": _index,
     "search": _search,
@@ -337,4 +353,5 @@ _COMMANDS = {
     "watch": cli_service.watch,
     "pause": cli_service.pause_or_resume,
     "resume": cli_service.pause_or_resume,
+    "check": _check,
 }

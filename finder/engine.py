@@ -60,7 +60,14 @@ from finder.store.generations import (
     remove_generation,
 )
 from finder.store.lock import WriterLock
-from finder.store.manifest import Manifest, read_manifest, write_manifest
+from finder.store.manifest import (
+    Manifest,
+    checked_dimension,
+    read_manifest,
+    record_digest,
+    recorded_digest,
+    write_manifest,
+)
 from finder.store.salvage import (
     damage_sign,
     open_writer_catalog,
@@ -113,7 +120,7 @@ class Engine:
         lock = WriterLock(base.writer_lock)
         lock.acquire()
         try:  # the pointer is read under the lock: only a writer swaps generations
-            paths = replace(base, generation=current_generation(base.root)).ensure()
+            paths = replace(base, generation=current_generation(base.root, repair=True)).ensure()
             engine = cls(paths, open_writer_catalog(paths), lock, embedder)
         except BaseException:
             lock.release()
@@ -265,7 +272,7 @@ class Engine:
     ) -> IndexReport:
         """Bring this index level with the disk, with the model it already uses."""
         report = self._healing(lambda: self._get_indexer().run(progress, stop=stop), progress, stop)
-        if report.chunks_embedded:
+        if report.chunks_embedded or self.catalog.count_vectors():  # also remakes a bad one
             ensure_query_export(self.model_in_use(), self.paths.model_cache)
         return report
 
@@ -445,13 +452,20 @@ class Engine:
     def vectors(self, dimension: int | None = None) -> VectorIndex:
         """The vector index, loaded and brought level with the catalog on first use."""
         if self._vectors is None:
+            manifest = self.paths.manifest
             if dimension is None:
-                manifest = read_manifest(self.paths.manifest)
-                dimension = (
-                    manifest.dimension if manifest else self._load_index_embedder().dimension
-                )
-            index = VectorIndex(self.paths.vectors, dimension, threads=self.settings.threads)
-            index.load_and_sync(self.catalog.live_vector_ids(), self._stored_vectors(index))
+                dimension = checked_dimension(manifest, self.catalog, repair=self.writable)
+                dimension = dimension or self._load_index_embedder().dimension
+            # The writer records each saved file's checksum; every loader verifies it.
+            saved = (lambda digest: record_digest(manifest, digest)) if self.writable else None
+            index = VectorIndex(
+                self.paths.vectors, dimension, threads=self.settings.threads, on_saved=saved
+            )
+            index.load_and_sync(
+                self.catalog.live_vector_ids(),
+                self._stored_vectors(index),
+                lambda: recorded_digest(manifest),
+            )
             self._vectors = index
         return self._vectors
 
@@ -520,7 +534,9 @@ class Engine:
     def _get_searcher(self) -> Searcher:
         if self._searcher is None:
             manifest = read_manifest(self.paths.manifest)
-            vectors = self.vectors() if manifest is not None else None
+            # Stored vectors without a (readable) manifest still answer by meaning.
+            has_vectors = manifest is not None or self.catalog.count_vectors() > 0
+            vectors = self.vectors() if has_vectors else None
             # Read here: the searcher embeds on its helper thread, which must not touch
             # this engine's SQLite connection.
             model, threads = self.model_in_use(), self.settings.threads

@@ -11,7 +11,9 @@ child process (see :func:`ensure_query_export`).
 from __future__ import annotations
 
 import logging
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -47,18 +49,55 @@ def load_index_embedder(model_name: str, threads: int | None = None) -> Embedder
 
 
 def load_query_embedder(model_name: str, model_cache: Path, threads: int | None = None) -> Embedder:
-    """The ONNX embedder when a current export exists, else the torch one."""
-    from finder.embed.onnx_export import onnx_export_is_current
-
+    """The ONNX embedder when a current, intact export exists, else the torch one. An
+    export that fails its checksums or fails to load for any reason is removed (the next
+    indexing run makes it again)."""
     target = export_dir_for(model_cache, model_name)
-    if onnx_export_is_current(model_name, target):
+    if usable_export(model_name, target):
         from finder.embed.onnx_embedder import OnnxEmbedder
 
         try:
             return OnnxEmbedder(target, threads=threads)
-        except (ValueError, OSError) as err:
-            log.warning("ONNX export unusable, falling back to torch: %s", err)
+        except Exception as err:  # onnxruntime and tokenizers raise their own types
+            discard_export(target, f"it does not load: {err}")
     return load_index_embedder(model_name, threads)
+
+
+def usable_export(model_name: str, target: Path) -> bool:
+    """True when ``target`` holds a current export of ``model_name`` whose files match
+    their checksums; a damaged one is removed (with a warning), a stale one left for the
+    next export to replace."""
+    from finder.embed.export_checksums import ExportDamagedError, verify_export
+    from finder.embed.onnx_export import onnx_export_is_current
+
+    if not target.is_dir():
+        return False
+    try:
+        verify_export(target)
+    except ExportDamagedError as err:
+        discard_export(target, str(err))
+        return False
+    except OSError:
+        return False  # a file vanished: another process is replacing the export
+    return onnx_export_is_current(model_name, target)
+
+
+def discard_export(target: Path, reason: str) -> None:
+    """Remove a damaged export: renamed aside first, so no reader sees half of it."""
+    from finder.embed.onnx_export import OLD_MARK
+
+    log.warning(
+        "the fast query model %s is damaged (%s): removed it; queries use the full model "
+        "until the next `finder index` makes it again",
+        target,
+        reason,
+    )
+    aside = target.with_name(f".{target.name}{OLD_MARK}{os.getpid()}")
+    try:
+        target.rename(aside)
+    except OSError:
+        aside = target
+    shutil.rmtree(aside, ignore_errors=True)
 
 
 def ensure_query_export(model_name: str, model_cache: Path, timeout_s: float = 900) -> bool:
@@ -70,10 +109,8 @@ def ensure_query_export(model_name: str, model_cache: Path, timeout_s: float = 9
     indexer would keep afterwards. The child inherits the calling thread's niceness.
     Failure is not fatal (queries then load torch): it is logged and reported as False.
     """
-    from finder.embed.onnx_export import onnx_export_is_current
-
     target = export_dir_for(model_cache, model_name)
-    if onnx_export_is_current(model_name, target):
+    if usable_export(model_name, target):
         return True
     command = [sys.executable, "-m", "finder.embed.onnx_export", model_name, str(target)]
     try:

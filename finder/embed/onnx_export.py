@@ -6,9 +6,10 @@ The indexer runs :func:`export_onnx` once per model, in a child process
 with :class:`finder.embed.onnx_embedder.OnnxEmbedder` and never import torch.
 
 An export is a folder holding ``model.onnx`` (the transformer: token ids in,
-``last_hidden_state`` out), the model's ``tokenizer.json`` and ``finder-onnx.json``
+``last_hidden_state`` out), the model's ``tokenizer.json``, ``finder-onnx.json``
 (:class:`OnnxExportInfo`: what the embedder must do around the graph, plus a fingerprint of
-the source files so a stale export is noticed). Pooling and normalisation stay outside the
+the source files so a stale export is noticed) and their checksums
+(:mod:`.export_checksums`, so a garbled one is noticed). Pooling and normalisation stay outside the
 graph, in numpy.
 
 Importing this module is cheap (stdlib and numpy): torch, transformers and onnx are
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from finder.embed.base import resolve_model_path
+from finder.embed.export_checksums import CHECKSUMS_FILE, write_checksums
 
 INFO_FILE = "finder-onnx.json"
 MODEL_FILE = "model.onnx"
@@ -165,7 +167,8 @@ def export_onnx(model_name: str, target_dir: Path) -> Path:
     try:
         info = _export_into(model_name, model_dir, partial)
         (partial / INFO_FILE).write_text(info.to_json(), encoding="utf-8")
-        for name in (MODEL_FILE, TOKENIZER_FILE, INFO_FILE):
+        write_checksums(partial, (MODEL_FILE, TOKENIZER_FILE, INFO_FILE))
+        for name in (MODEL_FILE, TOKENIZER_FILE, INFO_FILE, CHECKSUMS_FILE):
             _fsync(partial / name)
         _swap_into_place(partial, target_dir)
     except BaseException:

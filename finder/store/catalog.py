@@ -18,7 +18,7 @@ from pathlib import Path, PurePath
 import numpy as np
 
 from finder.domain import Chunk, FileState, FileStatus
-from finder.errors import FinderError
+from finder.errors import DiskFullError, FinderError
 from finder.store import schema as sql
 from finder.store.sqlite_damage import is_damage, note_damage, reports_damage
 
@@ -70,6 +70,8 @@ class Catalog:
             if is_damage(err):
                 note_damage(path, str(err))
                 raise CatalogDamagedError(path, str(err)) from err
+            if getattr(err, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+                raise DiskFullError(path.parent) from err
             raise CatalogError(f"cannot open the catalog {path}: {err}") from err
         self._inode = os.stat(path).st_ino
 
@@ -95,14 +97,28 @@ class Catalog:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """All writes inside happen together or not at all (a crash rolls them back)."""
-        self._db.execute("BEGIN IMMEDIATE")
+        """All writes inside happen together or not at all (a crash rolls them back).
+
+        A full disk raises ``DiskFullError``, with nothing of the transaction kept."""
+        with self._disk_full_is_reported():
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:  # SQLite may have rolled back already
+                    self._db.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def _disk_full_is_reported(self) -> Iterator[None]:
+        """SQLITE_FULL (no space for the database or its journal) as ``DiskFullError``."""
         try:
             yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
+        except sqlite3.OperationalError as err:
+            if getattr(err, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+                raise DiskFullError(self.path.parent) from err
             raise
-        self._db.execute("COMMIT")
 
     # --- meta and roots ---------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -110,16 +126,19 @@ class Catalog:
         return None if row is None else str(row[0])
 
     def set_meta(self, key: str, value: str) -> None:
-        self._db.execute(sql.SET_META, (key, value))
+        with self._disk_full_is_reported():  # a write outside any transaction
+            self._db.execute(sql.SET_META, (key, value))
 
     def roots(self) -> list[str]:
         return [r[0] for r in self._db.execute(sql.LIST_ROOTS)]
 
     def add_root(self, path: str) -> None:
-        self._db.execute(sql.ADD_ROOT, (path, time.time()))
+        with self._disk_full_is_reported():  # a write outside any transaction
+            self._db.execute(sql.ADD_ROOT, (path, time.time()))
 
     def remove_root(self, path: str) -> None:
-        self._db.execute(sql.REMOVE_ROOT, (path,))
+        with self._disk_full_is_reported():  # a write outside any transaction
+            self._db.execute(sql.REMOVE_ROOT, (path,))
 
     # --- files ------------------------------------------------------------------------
     def file_states(self) -> dict[str, FileState]:

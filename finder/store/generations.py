@@ -14,31 +14,95 @@ new one to be finished), after it the new one. Readers resolve the pointer when 
 and again when they refresh. Old generations are removed after the swap; on Windows a
 file a reader still holds is removed at a later writer start instead.
 
+A damaged pointer (garbled bytes, or naming a generation that holds no complete index,
+i.e. no readable manifest beside a catalog) is never followed. The index in force is then
+the *oldest* generation that holds a complete index: the pointer only ever moves to a
+generation after it is complete, so the oldest complete one was in force at some point,
+whereas a newer complete one may be a rebuild that was never swapped in. If the swap had
+in fact happened (and the old generation was not yet removed), the settings still name
+the new model, so the next writer run finds the rebuild pending and swaps to the newer
+generation again, at the cost of a quick reconcile. The writer rewrites the pointer.
+
 Thread: the writer's (under the data dir's writer lock) for changes; any for reading.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import shutil
 from pathlib import Path
 
 from finder.store.atomic import write_text_atomically
+from finder.store.manifest import read_manifest
 
 POINTER = "current"
 INDEX_FILES = ("catalog.sqlite3", "catalog.sqlite3-wal", "catalog.sqlite3-shm", "vectors.hnsw")
 MANIFEST = "manifest.json"
 _NAME = re.compile(r"index-(\d+)")
+log = logging.getLogger(__name__)
+_warned: set[tuple[Path, bytes]] = set()  # damaged pointers already reported
 
 
-def current_generation(root: Path) -> str:
-    """The folder name of the index in force ("" for the data dir itself)."""
+def current_generation(root: Path, *, repair: bool = False) -> str:
+    """The folder name of the index in force ("" for the data dir itself).
+
+    A damaged pointer is resolved by the rule in the module docstring, with a warning
+    (once per process); ``repair`` (the writer, under its lock) also rewrites it.
+    """
     try:
-        name = (root / POINTER).read_text(encoding="utf-8").strip()
+        raw = (root / POINTER).read_bytes()
+    except FileNotFoundError:
+        raw = None
     except OSError:
         return ""
-    return name if _NAME.fullmatch(name) else ""
+    name = raw.decode("utf-8", "replace").strip() if raw is not None else ""
+    well_formed = raw is None or _NAME.fullmatch(name) is not None
+    if well_formed and holds_index(root, name):
+        return name
+    fallback = oldest_complete_generation(root)
+    if well_formed and fallback is None:
+        return name  # no index anywhere yet (a new data dir): nothing better to go on
+    chosen = fallback or ""
+    if (root, raw or b"") not in _warned:
+        _warned.add((root, raw or b""))
+        what = "missing" if raw is None else f"damaged ({raw[:40]!r})"
+        log.warning(
+            "the index pointer %s is %s: using %s, the oldest complete index%s",
+            root / POINTER,
+            what,
+            f"generation {chosen}" if chosen else "the data dir itself",
+            " (pointer rewritten)" if repair else "",
+        )
+    if repair:
+        set_current(root, chosen)
+    return chosen
+
+
+def holds_index(root: Path, name: str) -> bool:
+    """Whether generation ``name`` holds a complete index (manifest and catalog)."""
+    folder = root / name if name else root
+    return (folder / INDEX_FILES[0]).is_file() and read_manifest(folder / MANIFEST) is not None
+
+
+def oldest_complete_generation(root: Path) -> str | None:
+    """The oldest generation holding a complete index, or None if none does."""
+    names = [""] if holds_index(root, "") else []
+    if root.is_dir():
+        names += sorted(
+            (e.name for e in root.iterdir() if _NAME.fullmatch(e.name) and e.is_dir()),
+            key=generation_number,
+        )
+    return next((n for n in names if holds_index(root, n)), None)
+
+
+def set_current(root: Path, name: str) -> None:
+    """Point at ``name``; for "" (the data dir itself) the pointer is removed."""
+    if name:
+        make_current(root, name)
+    else:
+        (root / POINTER).unlink(missing_ok=True)
 
 
 def generation_number(name: str) -> int:

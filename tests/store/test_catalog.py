@@ -11,8 +11,10 @@ import pytest
 
 from finder.chunking import text_hash
 from finder.domain import Chunk, FileStatus
+from finder.errors import DiskFullError
 from finder.store.catalog import Catalog, CatalogDamagedError, CatalogError
 from finder.store.schema import SCHEMA_VERSION
+from tests.store.small_disk import fill_until
 
 DIM = 4
 
@@ -284,3 +286,24 @@ def test_readonly_reader_sees_committed_writes(tmp_path: Path) -> None:
             reader.close()
     finally:
         writer.close()
+
+
+def test_disk_full_is_a_clear_error_and_keeps_the_catalog(small_disk: Path) -> None:
+    """SQLITE_FULL inside a transaction or a single write becomes DiskFullError; what was
+    committed before stays readable and writable once space is freed."""
+    cat = Catalog(small_disk / "catalog.sqlite3")
+    try:
+        put(cat, "/a.txt", ["kept text"])
+        filler = fill_until(small_disk, 0)
+        big = [f"text number {i} " + "x" * 2000 for i in range(200)]
+        with pytest.raises(DiskFullError, match=f"disk full: more space in {small_disk}"):
+            put(cat, "/big.txt", big)
+        with pytest.raises(DiskFullError):
+            for i in range(2000):
+                cat.set_meta(f"key{i}", "y" * 2000)
+        assert cat.file_id("/a.txt") is not None and cat.file_id("/big.txt") is None
+        filler.unlink()
+        put(cat, "/b.txt", ["after space was freed"])
+        assert cat.file_id("/b.txt") is not None
+    finally:
+        cat.close()

@@ -7,7 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from finder.errors import DiskFullError
+from finder.store.hnsw_file import FileDigest, digest_file
 from finder.store.vectors import VectorIndex, VectorLoader
+from tests.store.small_disk import fill_until
 
 DIM = 32
 
@@ -218,3 +221,74 @@ def test_growth_past_initial_capacity(tmp_path: Path) -> None:
     reopened = VectorIndex(index.path, DIM)
     reopened.load_and_sync(np.arange(3000), dict_loader({}))
     assert labels_of(reopened, vectors[2500])[0] == 2500
+
+
+def test_disk_full_save_keeps_the_old_file(small_disk: Path) -> None:
+    """A save that runs out of space raises DiskFullError and leaves the old file as it was."""
+    path = small_disk / "vectors.hnsw"
+    index = VectorIndex(path, DIM)
+    vectors = unit_vectors(3000, seed=8)
+    index.add(np.arange(1000), vectors[:1000])
+    index.save()
+    good = path.read_bytes()
+    fill_until(small_disk, 500 * 1024)  # the new file needs ~800 KB
+    index.add(np.arange(1000, 3000), vectors[1000:])
+    with pytest.raises(DiskFullError, match=r"disk full: \d+ MB needed in"):
+        index.save()  # hnswlib itself reports nothing: it writes a short file
+    assert path.read_bytes() == good
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "vectors.hnsw"]
+    reopened = VectorIndex(path, DIM)
+    reopened.load_and_sync(np.arange(1000), dict_loader({}))
+    assert labels_of(reopened, vectors[500])[0] == 500
+
+
+@pytest.fixture(scope="module")
+def saved_2000(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, FileDigest, dict]:
+    """A saved 2000-vector index: its bytes, the digest save() reported, its vectors."""
+    table = {i + 1: v for i, v in enumerate(unit_vectors(2000, seed=11))}
+    digests: list[FileDigest] = []
+    path = tmp_path_factory.mktemp("saved") / "vectors.hnsw"
+    index = VectorIndex(path, DIM, threads=2, on_saved=digests.append)
+    index.add(live(table), np.stack([table[i] for i in sorted(table)]))
+    index.save()
+    return path.read_bytes(), digests[-1], table
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_garbled_file_with_a_recorded_digest_is_rebuilt(
+    tmp_path: Path, saved_2000: tuple[bytes, FileDigest, dict], seed: int
+) -> None:
+    """1 KB of garbage anywhere in the file: the digest catches it, the index is rebuilt
+    from the catalog and answers correctly."""
+    good, digest, table = saved_2000
+    data = bytearray(good)
+    rng = np.random.default_rng(seed)
+    at = int(rng.integers(0, len(data) - 1024))
+    data[at : at + 1024] = rng.integers(0, 256, 1024, dtype=np.uint8).tobytes()
+    path = tmp_path / "vectors.hnsw"
+    path.write_bytes(bytes(data))
+    reopened = VectorIndex(path, DIM, threads=2)
+    reopened.load_and_sync(live(table), dict_loader(table), lambda: digest)
+    assert len(reopened) == 2000
+    for label in (1, 999, 2000, int(rng.integers(1, 2001))):
+        assert labels_of(reopened, table[label])[0] == label
+
+
+def test_save_reports_the_digest_of_the_file_it_wrote(tmp_path: Path, table: dict) -> None:
+    """on_saved is told the size and SHA-256 of exactly the bytes now on disk."""
+    digests: list[FileDigest] = []
+    index = VectorIndex(tmp_path / "vectors.hnsw", DIM, on_saved=digests.append)
+    index.add(live(table), np.stack([table[i] for i in sorted(table)]))
+    index.save()
+    assert digests == [digest_file(index.path)]
+    assert digests[0].size == index.path.stat().st_size
+
+
+def test_a_writer_loading_a_file_without_a_digest_records_one(index: VectorIndex) -> None:
+    """A sound file from an older finder (no digest) is loaded and, for a writer (one with
+    on_saved), its digest is reported once so later loads can verify it."""
+    index.save()
+    digests: list[FileDigest] = []
+    writer = VectorIndex(index.path, DIM, on_saved=digests.append)
+    writer.load_and_sync(np.arange(1, 201), dict_loader({}))
+    assert digests == [digest_file(index.path)]
