@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -91,9 +90,11 @@ def test_every_damaged_file_is_reported_then_repaired(
     assert json.loads(done.stdout)[0]["path"] == str(tmp_path / "files/roses.md")
 
 
-def test_a_damaged_catalog_is_reported(open_engine: Callable[..., Engine], tmp_path: Path) -> None:
-    """A garbled catalog is a problem line, never a traceback; --repair hands it to
-    finder.store.salvage.rebuild_damaged_catalog when this finder has it."""
+def test_a_damaged_catalog_is_reported_and_rebuilt(
+    open_engine: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """A garbled catalog is a problem line, never a traceback; --repair sets it aside and
+    rebuilds it, and the next index makes it whole again."""
     data = indexed(open_engine, tmp_path)
     garble(data / "catalog.sqlite3", 0, 100)
     done = finder(data, "check")
@@ -101,8 +102,8 @@ def test_a_damaged_catalog_is_reported(open_engine: Callable[..., Engine], tmp_p
     assert "problem: catalog" in done.stdout
     done = finder(data, "check", "--repair")
     assert "Traceback" not in done.stderr, done.stderr
-    if importlib.util.find_spec("finder.store.salvage") is None:
-        assert done.returncode == 1
-        assert "problem: catalog damaged; repair not available" in done.stdout
-    else:
-        assert "repaired: catalog" in done.stdout
+    assert "repaired: the catalog was damaged" in done.stdout, done.stdout
+    assert finder(data, "index").returncode == 0
+    done = finder(data, "search", "when to trim flowering shrubs", "--json", "--limit", "1")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)[0]["path"] == str(tmp_path / "files/roses.md")
