@@ -120,6 +120,8 @@ def service_lines(service: dict[str, Any] | None, last_reconcile: float | None) 
     else:
         phase = "paused" if service["paused"] else service["phase"]
         lines = [f"service:    {phase} (pid {service['pid']}), {service['queued']} changes queued"]
+        if service.get("problem"):
+            lines.append(f"  held up: {service['problem']}")
         for r in service["roots"]:
             how = "watching" if r["mode"] != "polling" else "polling"
             detail = r["mode"] if how == "watching" else r["reason"]

@@ -149,19 +149,26 @@ class Engine:
 
     def close(self) -> None:
         """Stop workers, save the vector index, close (a rebuild in progress is kept and
-        goes on at the next run), release the writer lock."""
-        if self._next is not None:
-            self._next._detach()
-            self._next = None
-        self._detach()
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
+        goes on at the next run), release the writer lock. A save that fails (a full
+        disk) still closes and releases everything before its error is raised."""
+        try:
+            if self._next is not None:
+                next_engine, self._next = self._next, None
+                next_engine._detach()
+        finally:
+            try:
+                self._detach()
+            finally:
+                if self._lock is not None:
+                    self._lock.release()
+                    self._lock = None
 
     def _detach(self) -> None:
-        self.release_workers()
-        self.save()
-        self.catalog.close()
+        try:
+            self.release_workers()
+            self.save()
+        finally:
+            self.catalog.close()
 
     def __enter__(self) -> Engine:
         return self

@@ -30,6 +30,7 @@ from finder.domain import IndexReport, Progress
 from finder.embed import Embedder
 from finder.embed.process_embedder import EmbedderProcessError
 from finder.engine import Engine
+from finder.errors import DiskFullError
 from finder.indexing.control import ControlServer
 from finder.settings import IndexSettings
 from finder.watch.coalescer import Batch, Coalescer
@@ -56,13 +57,15 @@ class ServiceOptions:
     watch_limit: int | None = None  # None: the system's inotify limit
     nice: int = 10  # added to the writer thread's CPU niceness (Linux)
     control: bool = True  # answer finder pause / resume / status on the data dir's socket
+    disk_full_retry_s: float = 60.0  # a full disk stops indexing; tried again after this
 
 
 @dataclass(frozen=True, slots=True)
 class ServiceState:
     """A snapshot of the service for status displays."""
 
-    # "starting" | "reconciling" | "indexing" | "rebuilding" | "idle" | "paused" | "stopped"
+    # "starting" | "reconciling" | "indexing" | "rebuilding" | "idle" | "paused" |
+    # "disk full" | "stopped"
     phase: str
     roots: tuple[RootWatch, ...] = ()
     queued: int = 0  # paths with events not yet indexed
@@ -70,6 +73,7 @@ class ServiceState:
     last_reconcile: float | None = None  # epoch seconds of the last full rescan
     progress: Progress | None = None
     settings: IndexSettings | None = None  # the index settings in force
+    problem: str | None = None  # why indexing is held up (a full disk), for people
     pid: int = field(default_factory=os.getpid)
 
     def to_json(self) -> dict:
@@ -79,6 +83,7 @@ class ServiceState:
             "queued": self.queued,
             "paused": self.paused,
             "last_reconcile": self.last_reconcile,
+            "problem": self.problem,
             "roots": [{"root": r.root, "mode": r.mode, "reason": r.reason} for r in self.roots],
             "progress": None
             if self.progress is None
@@ -246,7 +251,7 @@ class IndexService:
         if self.options.control:
             control.start()
         try:
-            self._serve(engine)
+            self._serve_until_stopped(engine)
         except Exception as err:
             log.exception("the index service failed")
             self.error = err
@@ -254,8 +259,26 @@ class IndexService:
             control.stop()
             if self.watcher is not None:
                 self.watcher.stop()
-            engine.close()  # saves the vector index, releases the writer lock
+            try:
+                engine.close()  # saves the vector index, releases the writer lock
+            except DiskFullError as err:  # the saved file stays the last good one
+                log.warning("%s", err)
             self._set_state(phase="stopped", progress=None)
+
+    def _serve_until_stopped(self, engine: Engine) -> None:
+        """Serve; a full disk holds indexing up (the state says why) until space may have
+        been freed, then the service starts over with a reconcile: what was committed
+        stays, and nothing good was replaced by a partial file."""
+        while not self._stopping:
+            try:
+                self._serve(engine)
+                return
+            except DiskFullError as err:
+                log.warning("%s; indexing again in %.0f s", err, self.options.disk_full_retry_s)
+                self._set_state(phase="disk full", problem=str(err), progress=None)
+                self._wake.clear()
+                self._wake.wait(self.options.disk_full_retry_s)
+                self._set_state(problem=None)
 
     def _serve(self, engine: Engine) -> None:
         self._start_watching(engine)

@@ -57,6 +57,8 @@ class Catalog:
             uri = f"{path.resolve().as_uri()}?mode=ro"
             self._db = sqlite3.connect(uri, uri=True, isolation_level=None)
         else:
+            # Created 0600 whatever the umask; SQLite gives its -wal and -shm the same mode.
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
             self._db = sqlite3.connect(path, isolation_level=None)
         try:
             for pragma in sql.PRAGMAS:

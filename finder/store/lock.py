@@ -24,7 +24,9 @@ class WriterLock:
         self._file: IO[str] | None = None
 
     def acquire(self) -> None:
-        f = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held until release()
+        # 0600 whatever the umask: finder's files are private to their user.
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        f = open(fd, "a+", encoding="utf-8")  # noqa: SIM115 - held until release()
         try:
             _lock(f)
         except OSError:

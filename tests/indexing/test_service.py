@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -212,3 +213,28 @@ def test_pause_holds_changes_until_resume(start_service, root: Path) -> None:
     assert str(new) not in running.files()
     running.service.resume()
     running.wait_for(running.settled(new))
+
+
+def test_a_full_disk_holds_indexing_up_until_space_is_freed(
+    start_service, root: Path, tmp_path: Path
+) -> None:
+    """A full disk under the data dir is a held-up state saying why, not a dead service;
+    once space is freed the service goes on and the new file becomes findable."""
+    from tests.store.small_disk import fill_until, mounted_tmpfs
+
+    with mounted_tmpfs(tmp_path / "small", 4096) as small:
+        options = replace(FAST, disk_full_retry_s=0.3)
+        running = start_service([root], options, data=small / "data")
+        filler = fill_until(small, 0)
+        text = " ".join(
+            f"Line {n} about the greenhouse tomatoes and their watering." for n in range(400)
+        )
+        new = write(root / "garden/tomatoes.txt", text)
+        running.wait_for(lambda: running.service.state().phase == "disk full")
+        assert "disk full" in (running.service.state().problem or "")
+        filler.unlink()
+        running.wait_for(running.settled(new), timeout=60)
+        assert running.service.error is None
+        assert running.service.state().problem is None
+        assert search(running, "watering tomato plants") == str(new)
+        running.service.stop(timeout=30)  # while the small disk is still mounted
