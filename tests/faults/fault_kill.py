@@ -11,7 +11,8 @@ import threading
 import time
 from pathlib import Path
 
-from tests.faults.faultkit import INDEX_TIMEOUT, Case, Kit, kill_group, run
+from tests.faults.faultkit import INDEX_TIMEOUT, Case, Kit
+from tests.faults.procs import kill_group, run
 
 FAMILY = "kill -9"
 

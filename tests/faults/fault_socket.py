@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 from tests.faults.fault_kill import stream_lines, wait_for_line
-from tests.faults.faultkit import HANG, INDEX_TIMEOUT, UNCLEAR, Case, Kit, Result, kill_group
+from tests.faults.faultkit import HANG, INDEX_TIMEOUT, UNCLEAR, Case, Kit
+from tests.faults.procs import Result, kill_group
 
 FAMILY = "control socket"
 ANSWER_WITHIN = 3.0

@@ -1,6 +1,7 @@
-"""The fault-injection harness's shared parts: a workspace of real data dirs, the real
-CLI run in its own process group with a timeout, and the classification of what came
-out (recovered, clear error, traceback, hang, signal death, data lost).
+"""The fault-injection harness's shared parts: a workspace of real data dirs with clean
+builds to compare against, the real CLI run through :mod:`tests.faults.procs`, and the
+classification of what came out (recovered, clear error, traceback, hang, signal death,
+data lost).
 
 Every case runs ``python -m finder --data-dir D ...`` against real files in a temp
 workspace; one cache dir is shared so the ONNX export is made once. Nothing here mocks
@@ -9,19 +10,17 @@ finder: faults are made to the files and the processes themselves.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import shutil
-import signal
 import sqlite3
-import subprocess
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tests.faults.procs import Result, has_traceback, last_line, run
 
 TOPICS = ["volcano", "orchestra", "glacier", "satellite", "bakery", "harbour", "desert", "library"]
 # Each query finds one topic's files by meaning only (none of the topic words appear).
@@ -44,9 +43,6 @@ SIGNAL = "signal death"
 HANG = "hang"
 OUTCOMES = (RECOVERED, CLEAR, SILENT, UNCLEAR, DATA_LOST, TRACEBACK, SIGNAL, HANG)
 FAILING = (DATA_LOST, TRACEBACK, SIGNAL, HANG)  # the suite fails on any of these
-
-# A Python exception named at the start of a line: what an uncaught error prints last.
-_EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Warning)\b:", re.M)
 
 
 def make_corpus(root: Path, files: int) -> None:
@@ -76,22 +72,6 @@ def change_corpus(root: Path, files: int) -> None:
         (root / TOPICS[n % len(TOPICS)] / f"report-{n:03}.txt").unlink()
 
 
-@dataclass
-class Result:
-    """One finished (or killed) CLI process."""
-
-    args: list[str]
-    returncode: int
-    stdout: str
-    stderr: str
-    seconds: float
-    hung: bool = False
-
-
-def has_traceback(stderr: str) -> bool:
-    return "Traceback (most recent call last)" in stderr or bool(_EXCEPTION_LINE.search(stderr))
-
-
 def verdict(result: Result) -> str:
     """How one process ended, before any expectation: ok, or one of the outcomes."""
     if result.hung:
@@ -105,11 +85,6 @@ def verdict(result: Result) -> str:
     if result.returncode == 2 and result.stderr.strip():
         return CLEAR
     return UNCLEAR
-
-
-def last_line(text: str, width: int = 110) -> str:
-    lines = [line for line in text.replace("\r", "\n").splitlines() if line.strip()]
-    return (lines[-1] if lines else "").strip()[:width]
 
 
 @dataclass
@@ -352,48 +327,6 @@ def catalog_state(folder: Path) -> tuple[frozenset, frozenset]:
     finally:
         db.close()
     return files, chunks
-
-
-def run(
-    argv: Sequence[str | bytes],
-    *,
-    timeout: float,
-    stdin: str | None = None,
-    env: dict[str, str] | None = None,
-    cwd: Path | None = None,
-) -> Result:
-    """Run ``argv`` in a new process group; on timeout kill the group and mark it hung."""
-    start = time.monotonic()
-    proc = subprocess.Popen(
-        list(argv),
-        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-        cwd=cwd,
-        start_new_session=True,
-    )
-    hung = False
-    try:
-        out, err = proc.communicate(stdin.encode("utf-8") if stdin is not None else None, timeout)
-    except subprocess.TimeoutExpired:
-        hung = True
-        kill_group(proc)
-        out, err = proc.communicate()
-    return Result(
-        [os.fsdecode(a) for a in argv],
-        proc.returncode,
-        out.decode("utf-8", "replace"),
-        err.decode("utf-8", "replace"),
-        time.monotonic() - start,
-        hung,
-    )
-
-
-def kill_group(proc: subprocess.Popen) -> None:
-    """SIGKILL ``proc``'s whole process group (it was started in a session of its own)."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
 
 
 def has_command(kit: Kit, name: str) -> bool:
