@@ -104,6 +104,8 @@ def _case(kit: Kit, path: Path, data: Path, name: str, request: bytes | None) ->
             client.sendall(request)
             reply = _read_line(client)
             case.note = f"reply: {reply[:80]!r}" if reply is not None else "no reply"
+            if reply is None or b'"error"' not in reply:  # every request here is malformed
+                case.silent = f"answered without an error: {case.note}"
         # The service must go on answering, even while the silent client holds on.
         case.step("status over the socket", _ask_status(path))
     result = kit.cli(data, "status", "--json", timeout=30)

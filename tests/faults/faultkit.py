@@ -16,6 +16,7 @@ import re
 import shutil
 import sqlite3
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -311,12 +312,21 @@ def index_dir(data: Path) -> Path:
 def catalog_state(folder: Path) -> tuple[frozenset, frozenset]:
     """(path, content hash) of every indexed file and (path, ord, text) of every chunk.
 
-    Opened immutable: reading must not change (or repair) the file under test.
+    Read from a copy of the catalog and its write-ahead log: reading applies the log, and
+    must not change (or repair) the files under test.
     """
     path = folder / "catalog.sqlite3"
     if not path.is_file():
         raise OSError(f"no catalog in {folder}")
-    db = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+    with tempfile.TemporaryDirectory(prefix="finder-catalog-") as copy:
+        for name in (path.name, path.name + "-wal"):
+            if (folder / name).is_file():
+                shutil.copyfile(folder / name, Path(copy) / name)
+        return _read_catalog(Path(copy) / path.name)
+
+
+def _read_catalog(path: Path) -> tuple[frozenset, frozenset]:
+    db = sqlite3.connect(path)
     try:
         files = frozenset(db.execute("SELECT path, content_hash FROM files WHERE status = 'ok'"))
         chunks = frozenset(
