@@ -19,17 +19,24 @@ from tests.faults.faultkit import INDEX_TIMEOUT, Case, Kit, has_command
 FAMILY = "damaged files"
 INDEX_FILES = ("catalog.sqlite3", "vectors.hnsw", "manifest.json", "current", "settings")
 EXPORT_FILES = ("tokenizer.json", "model.onnx", "finder-onnx.json")
-MODES = ("truncate", "garble the header", "garble 1 byte", "garble 16 bytes", "garble 1 KB")
+MODES = (
+    "truncate",
+    "garble the header",
+    "garble 1 byte",
+    "garble 16 bytes",
+    "garble 1 KB",
+    "1 KB of 0xff at 30%",
+)
 
 
 def cases(kit: Kit, quick: bool, rng: random.Random, limit: int | None = None) -> list[Case]:
-    """Every target once per mode in the full run (8 x 5 = 40) plus 16 random ones; in
+    """Every target once per mode in the full run (8 x 6 = 48) plus 16 random ones; in
     the quick run three fixed ones that crashed before issue 11."""
     kit.reference("A")
     repair = has_command(kit, "check")
     if quick:
         plan = [
-            ("vectors.hnsw", "garble the header"),
+            ("vectors.hnsw", "1 KB of 0xff at 30%"),
             ("current", "garble 16 bytes"),
             ("tokenizer.json", "garble 1 KB"),
         ]
@@ -43,6 +50,11 @@ def cases(kit: Kit, quick: bool, rng: random.Random, limit: int | None = None) -
 def damage(path: Path, mode: str, rng: random.Random) -> str:
     """Truncate or garble ``path`` in place at a random offset; says where."""
     size = path.stat().st_size
+    if mode == "1 KB of 0xff at 30%":  # all-ones ids and sizes: what random bytes hit last
+        with open(path, "r+b") as f:
+            f.seek(size * 3 // 10)
+            f.write(b"\xff" * 1024)
+        return f"at {size * 3 // 10}/{size}"
     if mode == "truncate":
         offset = rng.randrange(0, max(1, size))
         os.truncate(path, offset)
