@@ -15,21 +15,7 @@ import pytest
 
 from finder.embed import DEFAULT_MODEL
 from finder.engine import Engine
-from tests.conftest import write
-
-TOPICS = ["volcano", "orchestra", "glacier", "satellite", "bakery", "harbour", "desert", "library"]
-
-
-def make_corpus(root: Path, files: int) -> None:
-    """Files of several paragraphs each, so both phases take a few seconds."""
-    for n in range(files):
-        topic = TOPICS[n % len(TOPICS)]
-        paragraphs = [
-            f"Report {n} on the {topic}, part {p}: "
-            + " ".join(f"{topic} detail {n}-{p}-{k} was recorded carefully." for k in range(12))
-            for p in range(3)
-        ]
-        write(root / topic / f"report-{n:03}.txt", "\n\n".join(paragraphs))
+from tests.faults.faultkit import TOPICS, make_corpus
 
 
 def kill_during(phase: str, data: Path, root: Path, *options: str) -> None:

@@ -1,0 +1,1 @@
+"""The fault-injection suite (issue 11): see run_faults.py."""
