@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -73,3 +75,34 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def run_finder(
+    data_dir: Path,
+    *args: str,
+    stdin: str | None = None,
+    prefix: tuple[str, ...] = (),
+    timeout: float = 600,
+) -> subprocess.CompletedProcess:
+    """Run ``python -m finder --data-dir DATA ARGS`` (after ``prefix``, e.g. a command
+    that drops privileges) and return the finished process, output as text."""
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "finder", "--data-dir", str(data_dir), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
+
+
+def index_sample(open_engine: Callable[..., Engine], tmp_path: Path) -> Path:
+    """A data dir with two real files indexed (roses.md, budget.txt under tmp_path/files),
+    closed so its vectors are saved; returns the data dir."""
+    write(tmp_path / "files/roses.md", "Prune the roses in early spring, above an outward bud.")
+    write(tmp_path / "files/budget.txt", "Monthly budget: rent 900, groceries 300, savings 200.")
+    engine = open_engine(tmp_path / "data")
+    engine.add_roots([tmp_path / "files"])
+    engine.index()
+    engine.close()
+    return tmp_path / "data"

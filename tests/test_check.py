@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,29 +12,8 @@ from finder.embed import DEFAULT_MODEL
 from finder.embed.loader import export_dir_for
 from finder.engine import Engine
 from finder.settings import settings_file
-from tests.conftest import write
-
-
-def finder(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run ``python -m finder --data-dir DATA ARGS``; the environment names the caches."""
-    return subprocess.run(
-        [sys.executable, "-m", "finder", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
-    )
-
-
-def indexed(open_engine: Callable[..., Engine], tmp_path: Path) -> Path:
-    """A data dir with two real files indexed, closed (its vectors saved); returns it."""
-    write(tmp_path / "files/roses.md", "Prune the roses in early spring, above an outward bud.")
-    write(tmp_path / "files/budget.txt", "Monthly budget: rent 900, groceries 300, savings 200.")
-    engine = open_engine(tmp_path / "data")
-    engine.add_roots([tmp_path / "files"])
-    engine.index()
-    engine.close()
-    return tmp_path / "data"
+from tests.conftest import index_sample as indexed
+from tests.conftest import run_finder as finder
 
 
 def garble(path: Path, at: int, size: int = 1024) -> None:

@@ -14,19 +14,8 @@ from pathlib import Path
 import pytest
 
 from finder.engine import Engine
+from tests.conftest import run_finder as finder
 from tests.conftest import write
-
-
-def finder(data_dir: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    """Run ``python -m finder --data-dir DATA ARGS`` and return the finished process."""
-    return subprocess.run(
-        [sys.executable, "-m", "finder", "--data-dir", str(data_dir), *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
-    )
 
 
 @pytest.fixture(scope="module")

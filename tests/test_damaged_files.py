@@ -3,9 +3,6 @@ index files; each ends in a clear message or a healed index, never a traceback."
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,23 +11,14 @@ import numpy as np
 from finder.embed import DEFAULT_MODEL
 from finder.embed.loader import export_dir_for
 from finder.engine import Engine
-from tests.conftest import write
+from tests.conftest import index_sample, write
+from tests.conftest import run_finder as finder
 from tests.store.small_disk import fill_until, mounted_tmpfs
 
 WORDS = (
     "garden invoice rocket violin harbour lemon tax meeting glacier recipe engine poem "
     "ledger orchid satellite bakery contract thunder museum bicycle vaccine opera"
 ).split()
-
-
-def finder(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "finder", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
-    )
 
 
 def test_index_on_a_full_disk_says_so_and_loses_nothing(tmp_path: Path) -> None:
@@ -68,13 +56,7 @@ def test_commands_heal_damaged_files_without_being_asked(
     """Garbled vectors, pointer and query export and a wrong manifest dimension: search
     still finds the right file (one warning each, no traceback); the next index run
     repairs what it owns, after which `finder check` is all ok."""
-    write(tmp_path / "files/roses.md", "Prune the roses in early spring, above an outward bud.")
-    write(tmp_path / "files/budget.txt", "Monthly budget: rent 900, groceries 300, savings 200.")
-    engine = open_engine(tmp_path / "data")
-    engine.add_roots([tmp_path / "files"])
-    engine.index()
-    engine.close()
-    data = tmp_path / "data"
+    data = index_sample(open_engine, tmp_path)
     vectors = data / "vectors.hnsw"
     garbage = np.random.default_rng(5).integers(0, 256, 1024, np.uint8).tobytes()
     with open(vectors, "r+b") as f:
@@ -105,13 +87,7 @@ def test_search_answers_by_meaning_with_a_garbled_manifest(
 ) -> None:
     """An unreadable manifest.json: search still ranks by meaning (a query sharing no word
     with the file finds it), and the next index run writes the manifest again."""
-    write(tmp_path / "files/roses.md", "Prune the roses in early spring, above an outward bud.")
-    write(tmp_path / "files/budget.txt", "Monthly budget: rent 900, groceries 300, savings 200.")
-    engine = open_engine(tmp_path / "data")
-    engine.add_roots([tmp_path / "files"])
-    engine.index()
-    engine.close()
-    data = tmp_path / "data"
+    data = index_sample(open_engine, tmp_path)
     (data / "manifest.json").write_bytes(b"\x00\xff{garbage")
     done = finder(data, "search", "when to trim flowering shrubs", "--limit", "1")
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr

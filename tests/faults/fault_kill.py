@@ -80,6 +80,24 @@ def _kill_watch(kit: Kit, data: Path, delay: float) -> bool:
     """Run ``finder watch`` on ``data``; once it watches, change the corpus to state B,
     and SIGKILL it ``delay`` s later (while it indexes the changes, or after)."""
     run(kit.command(data, "roots", "add", str(kit.root)), timeout=60, env=kit.env(), cwd=kit.cwd)
+    try:
+        proc = start_watch(kit, data, watching_s=30)
+    except TimeoutError:
+        return True
+    try:
+        kit.set_state("B")
+        proc.wait(delay)
+        return False
+    except subprocess.TimeoutExpired:
+        return True
+    finally:
+        kill_group(proc)
+        proc.wait()
+
+
+def start_watch(kit: Kit, data: Path, watching_s: float = 60) -> subprocess.Popen:
+    """``finder watch`` on ``data``, returned once it watches (and its control socket
+    listens); killed, and TimeoutError raised, if that takes too long."""
     proc = subprocess.Popen(
         kit.command(data, "watch"),
         stdout=subprocess.DEVNULL,
@@ -92,15 +110,12 @@ def _kill_watch(kit: Kit, data: Path, delay: float) -> bool:
     lines = stream_lines(proc)
     try:
         wait_for_line(lines, "indexing in the background", INDEX_TIMEOUT)
-        wait_for_line(lines, "watching", 30)
-        kit.set_state("B")
-        proc.wait(delay)
-        return False
-    except (subprocess.TimeoutExpired, TimeoutError):
-        return True
-    finally:
+        wait_for_line(lines, "watching", watching_s)
+    except TimeoutError:
         kill_group(proc)
         proc.wait()
+        raise
+    return proc
 
 
 def stream_lines(proc: subprocess.Popen) -> queue.Queue[str | None]:

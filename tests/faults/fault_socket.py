@@ -13,7 +13,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.faults.fault_kill import stream_lines, wait_for_line
+from tests.faults.fault_kill import start_watch
 from tests.faults.faultkit import HANG, INDEX_TIMEOUT, UNCLEAR, Case, Kit
 from tests.faults.procs import Result, kill_group
 
@@ -40,12 +40,12 @@ def cases(kit: Kit, quick: bool, rng: random.Random, limit: int | None = None) -
     kit.cli(data, "roots", "add", str(kit.root), timeout=INDEX_TIMEOUT)
     plan = [REQUESTS[0], REQUESTS[7], REQUESTS[4]] if quick else REQUESTS
     out: list[Case] = []
-    watch = _start_watch(kit, data)
+    watch = start_watch(kit, data)
     try:
         for name, request in plan[:limit]:
             if _ask_status(data / "control.sock").hung:
                 _stop_watch(watch)
-                watch = _start_watch(kit, data)
+                watch = start_watch(kit, data)
             out.append(_case(kit, data / "control.sock", data, name, request))
     finally:
         out.append(_stop_watch(watch))
@@ -56,28 +56,6 @@ def cases(kit: Kit, quick: bool, rng: random.Random, limit: int | None = None) -
         if case.name == "paths as a string" and letters:
             case.silent = f"letters became roots: {', '.join(letters)}"
     return out
-
-
-def _start_watch(kit: Kit, data: Path) -> subprocess.Popen:
-    """``finder watch`` on ``data``, returned once its control socket listens."""
-    proc = subprocess.Popen(
-        kit.command(data, "watch"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=kit.env(),
-        cwd=kit.cwd,
-        start_new_session=True,
-    )
-    lines = stream_lines(proc)
-    try:
-        wait_for_line(lines, "indexing in the background", INDEX_TIMEOUT)
-        wait_for_line(lines, "watching", 60)  # printed once the control socket listens
-    except TimeoutError:
-        kill_group(proc)
-        proc.wait()
-        raise
-    return proc
 
 
 def _stop_watch(proc: subprocess.Popen) -> Case:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +10,7 @@ import pytest
 
 from finder.engine import Engine
 from finder.indexing.filesystems import SystemFolderError, pseudo_devices, system_filesystem
+from tests.conftest import run_finder
 
 linux_only = pytest.mark.skipif(
     not os.path.exists("/proc/self/mountinfo"), reason="needs Linux's mount table"
@@ -49,13 +48,7 @@ def test_the_engine_refuses_a_root_on_proc(open_engine: Callable[..., Engine]) -
 @linux_only
 def test_finder_index_proc_says_why_and_exits_2(tmp_path: Path, cache_dir: Path) -> None:
     """`finder index /proc` ends at once with the message, exit 2, and no index run."""
-    done = subprocess.run(
-        [sys.executable, "-m", "finder", "--data-dir", str(tmp_path / "data"), "index", "/proc"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
-    )
+    done = run_finder(tmp_path / "data", "index", "/proc", timeout=120)
     assert (done.returncode, done.stderr) == (
         2,
         "finder: /proc is a system folder (proc), not files to index\n",

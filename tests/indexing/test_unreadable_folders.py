@@ -6,12 +6,11 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import write
+from tests.conftest import run_finder, write
 
 # Root normally reads every folder; without these capabilities permissions apply to it.
 WITHOUT_OVERRIDE = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"]
@@ -20,13 +19,7 @@ WITHOUT_OVERRIDE = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search
 def finder(data: Path, *args: str, as_user: bool = False) -> subprocess.CompletedProcess:
     """`python -m finder --data-dir DATA ARGS`; ``as_user``: with permissions enforced."""
     prefix = WITHOUT_OVERRIDE if as_user and os.geteuid() == 0 else []
-    return subprocess.run(
-        [*prefix, sys.executable, "-m", "finder", "--data-dir", str(data), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
-    )
+    return run_finder(data, *args, prefix=tuple(prefix), timeout=300)
 
 
 @pytest.mark.skipif(
