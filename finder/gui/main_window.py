@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from finder.domain import SearchHit, Status
+from finder.gui.banner import Banner
 from finder.gui.desktop import Desktop
 from finder.gui.filters import FilterBar
 from finder.gui.plain_text import plain_label, plain_message_box, tooltip
@@ -38,7 +39,7 @@ from finder.gui.result_delegate import ResultDelegate
 from finder.gui.results_model import ResultsModel
 from finder.gui.search_worker import SearchController
 from finder.gui.settings_dialog import SettingsDialog
-from finder.gui.status_bar import IndexStatusBar
+from finder.gui.status_bar import IndexStatusBar, plural
 from finder.preview import Passage
 from finder.settings import IndexSettings
 
@@ -67,6 +68,9 @@ class MainWindow(QMainWindow):
         self.preferences = preferences or Preferences()
         self.settings_dialog: SettingsDialog | None = None
         self._failures: tuple[tuple[str, str], ...] = ()
+        self._failure_reasons: dict[str, str] = {}
+        self._similar_to: str | None = None  # the file of "Files similar to …", if shown
+        self._notice_path = ""  # the file the notice offers to copy the path of
         self.setWindowTitle("finder")
         self.resize(1100, 700)
 
@@ -80,6 +84,10 @@ class MainWindow(QMainWindow):
         self.note = plain_label()
         self.note.setObjectName("note")
         self.note.hide()
+        self.similar_banner = Banner("Back to your search (Esc)")
+        self.similar_banner.closed.connect(self._end_similar)
+        self.notice = Banner("Close this message")
+        self.notice.acted.connect(self._copy_notice_path)
 
         self.model = ResultsModel()
         self.results = QListView()
@@ -107,6 +115,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.search)
         layout.addWidget(self.filters)
         layout.addWidget(self.note)
+        layout.addWidget(self.similar_banner)
+        layout.addWidget(self.notice)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
         self.status = IndexStatusBar()
@@ -131,6 +141,10 @@ class MainWindow(QMainWindow):
         return " ".join(t for t in (self.search.text().strip(), self.filters.terms()) if t)
 
     def _query_changed(self) -> None:
+        """Typing or a filter ends "Files similar to …": the new query is answered."""
+        if self._similar_to is not None:
+            self._similar_to = None
+            self.similar_banner.hide()
         self.controller.set_query(self.query())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -142,7 +156,7 @@ class MainWindow(QMainWindow):
                 if watched is self.search and self.search.hasSelectedText():
                     return False  # copying typed text stays the field's job
                 if hit := self.selected():
-                    self.desktop.copy(hit.path)
+                    self.copy_path(hit.path)
                 return True
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and watched is self.search:
                 self._move(1 if key == Qt.Key.Key_Down else -1)
@@ -154,6 +168,10 @@ class MainWindow(QMainWindow):
                     self.open_selected()
                 return True
             if key == Qt.Key.Key_Escape:
+                self.notice.hide()
+                if self._similar_to is not None:  # back to the search, text kept
+                    self.similar_banner.dismiss()
+                    return True
                 self.search.clear()
                 self.search.setFocus()
                 return True
@@ -170,12 +188,27 @@ class MainWindow(QMainWindow):
         return self.model.hit(self.results.currentIndex().row())
 
     def open_selected(self) -> None:
-        if hit := self.selected():
-            self.desktop.open(hit.path)
+        if (hit := self.selected()) and not self.desktop.open(hit.path):
+            name = os.path.basename(hit.path)
+            self._offer_path(hit.path, f"No application on this computer opens {name}.")
 
     def reveal_selected(self) -> None:
-        if hit := self.selected():
-            self.desktop.reveal(hit.path)
+        if (hit := self.selected()) and not self.desktop.reveal(hit.path):
+            name = os.path.basename(hit.path)
+            self._offer_path(hit.path, f"No file manager could show the folder of {name}.")
+
+    def copy_path(self, path: str) -> None:
+        self.desktop.copy(path)
+        self.status.showMessage("Path copied", 3000)
+
+    def _offer_path(self, path: str, problem: str) -> None:
+        """The desktop could not do it: say so where the person looks, offer the path."""
+        self._notice_path = path
+        self.notice.show_text(f"{problem} Copy its path to open it another way.", "Copy path")
+
+    def _copy_notice_path(self) -> None:
+        self.copy_path(self._notice_path)
+        self.notice.hide()
 
     def _context_menu(self, pos: QPoint) -> None:
         hit = self.selected()
@@ -185,7 +218,7 @@ class MainWindow(QMainWindow):
         for label, action in (
             ("Open", self.open_selected),
             ("Show in folder", self.reveal_selected),
-            ("Copy path", lambda: self.desktop.copy(hit.path)),
+            ("Copy path", lambda: self.copy_path(hit.path)),
             ("Find similar files", lambda: self.find_similar(hit.path)),
         ):
             item = QAction(label, menu)
@@ -194,9 +227,15 @@ class MainWindow(QMainWindow):
         menu.exec(self.results.viewport().mapToGlobal(pos))
 
     def find_similar(self, path: str) -> None:
-        self.note.setText(f"Files similar to {os.path.basename(path)}")
-        self.note.show()
+        """Show files like ``path`` until ✕, Esc, typing or a filter ends it."""
+        self._similar_to = path
+        self.similar_banner.show_text(f"Files similar to {os.path.basename(path)}")
         self.controller.find_similar(path)
+
+    def _end_similar(self) -> None:
+        """Back from "Files similar to …" to the answer of what is typed."""
+        self._similar_to = None
+        self.controller.set_query(self.query())
 
     # --- what comes back ----------------------------------------------------------------
     def show_results(self, hits: list[SearchHit], meaning: bool, again: bool = False) -> None:
@@ -221,7 +260,13 @@ class MainWindow(QMainWindow):
         if hit is not None and hit.chunk_id is not None:
             self.controller.show_passage(hit.chunk_id)
         elif hit is not None:
-            self.preview.setPlainText(f"{hit.path}\n\n(indexed by name only)")
+            reason = self._failure_reasons.get(hit.path)
+            why = (
+                f"finder could not read this file: {reason}\nIt is found by its name only."
+                if reason
+                else "No passage to show: this file matched by its name."
+            )
+            self.preview.setPlainText(f"{hit.path}\n\n{why}")
 
     def show_passage(self, passage: Passage | None) -> None:
         if passage is None:
@@ -240,14 +285,17 @@ class MainWindow(QMainWindow):
 
     def show_status(self, status: Status) -> None:
         self._failures = status.failures
+        self._failure_reasons = dict(status.failures)
         if not status.roots:
             self.show_no_folders()
             return
         self.status.show_idle(status)
+        self.status.pause.show()
         self.pages.setCurrentWidget(self.splitter)
 
     def show_no_folders(self) -> None:
         self.pages.setCurrentWidget(self.empty)
+        self.status.pause.hide()  # nothing to pause
         self.status.show_message("No folders to index yet")
 
     def show_failures(self) -> None:
@@ -255,7 +303,8 @@ class MainWindow(QMainWindow):
         box = plain_message_box(
             self,
             "Files that could not be read",
-            f"{len(self._failures)} files could not be read; they are findable by name.",
+            f"{plural(len(self._failures), 'file')} could not be read; "
+            "they are found by their names only.",
         )
         box.setDetailedText("\n".join(lines))
         box.open()

@@ -33,9 +33,14 @@ def progress_text(p: Progress) -> str:
     return text + (f" · {duration(eta)} left" if eta is not None else "")
 
 
+def plural(count: int, noun: str) -> str:
+    """'1 file', '2 files', '1,200 files'."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def idle_text(status: Status) -> str:
     """What the index is like when nothing runs (or a model change waits for its turn)."""
-    files = f"{status.files_indexed:,} files indexed"
+    files = f"{plural(status.files_indexed, 'file')} indexed"
     if status.model_pending:
         return f"{files} · a new index for the new model is on its way; searches use this one"
     return f"{files} · up to date"
@@ -64,8 +69,10 @@ class IndexStatusBar(QStatusBar):
         self.addPermanentWidget(self.warning)
         self.addPermanentWidget(self.failures)
         self.addPermanentWidget(self.pause)
+        self.pause.hide()  # until there is something to index
 
     def show_progress(self, progress: Progress) -> None:
+        self.pause.show()
         if not self.pause.isChecked():
             self.activity.setText(progress_text(progress))
 
