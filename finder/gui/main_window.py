@@ -36,7 +36,7 @@ from finder.gui.filters import FilterBar
 from finder.gui.plain_text import plain_label, plain_message_box, tooltip
 from finder.gui.preferences import Preferences
 from finder.gui.result_delegate import ResultDelegate
-from finder.gui.results_model import ResultsModel
+from finder.gui.results_model import ResultsModel, home_relative
 from finder.gui.search_worker import SearchController
 from finder.gui.settings_dialog import SettingsDialog
 from finder.gui.status_bar import IndexStatusBar, plural
@@ -266,7 +266,7 @@ class MainWindow(QMainWindow):
                 if reason
                 else "No passage to show: this file matched by its name."
             )
-            self.preview.setPlainText(f"{hit.path}\n\n{why}")
+            self.preview.setPlainText(f"{home_relative(hit.path)}\n\n{why}")
 
     def show_passage(self, passage: Passage | None) -> None:
         if passage is None:

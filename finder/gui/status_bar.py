@@ -39,11 +39,14 @@ def plural(count: int, noun: str) -> str:
 
 
 def idle_text(status: Status) -> str:
-    """What the index is like when nothing runs (or a model change waits for its turn)."""
-    files = f"{plural(status.files_indexed, 'file')} indexed"
+    """How the files can be found: '130 files by content, 19 by name only' (the failed
+    ones are the button beside it), and whether a model change is on its way."""
+    files = f"{plural(status.files_indexed, 'file')} by content"
+    if status.files_name_only:
+        files += f", {status.files_name_only:,} by name only"
     if status.model_pending:
         return f"{files} · a new index for the new model is on its way; searches use this one"
-    return f"{files} · up to date"
+    return files
 
 
 class IndexStatusBar(QStatusBar):
@@ -61,6 +64,7 @@ class IndexStatusBar(QStatusBar):
         self.failures = QPushButton()
         self.failures.setFlat(True)
         self.failures.hide()
+        self.failures.setToolTip("The files that could not be read, and why")
         self.failures.clicked.connect(self.failures_clicked)
         self.pause = QPushButton("Pause indexing")
         self.pause.setCheckable(True)

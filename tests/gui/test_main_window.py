@@ -108,7 +108,7 @@ def test_file_text_is_shown_literally_never_as_html(qtbot, indexed) -> None:
 
 
 def test_progress_of_a_real_indexing_run_is_shown(qtbot, make_app, tmp_path: Path) -> None:
-    """While the service indexes, the status bar says what it does; then "up to date"."""
+    """While the service indexes, the status bar says what it does; then what it found."""
     root = tmp_path / "many"
     for n in range(60):
         write(root / f"note-{n:02}.txt", f"Note number {n} about topic {n % 7}.")
@@ -117,7 +117,7 @@ def test_progress_of_a_real_indexing_run_is_shown(qtbot, make_app, tmp_path: Pat
     app.bridge.progress.connect(lambda _p: shown.append(app.window.status.activity.text()))
     add_folders_and_wait(qtbot, app, [root], 60)
     assert any(t.startswith(("Reading files", "Understanding text")) for t in shown), shown
-    qtbot.waitUntil(lambda: "60 files indexed" in app.window.status.activity.text())
+    qtbot.waitUntil(lambda: app.window.status.activity.text() == "60 files by content")
 
 
 def test_first_run_without_folders_offers_to_pick_some(qtbot, make_app) -> None:
