@@ -211,20 +211,26 @@ class MainWindow(QMainWindow):
         self.notice.hide()
 
     def _context_menu(self, pos: QPoint) -> None:
-        hit = self.selected()
-        if hit is None:
-            return
+        if (hit := self.selected()) is not None:
+            menu = self.context_menu(hit)
+            menu.exec(self.results.viewport().mapToGlobal(pos))
+            menu.deleteLater()
+
+    def context_menu(self, hit: SearchHit) -> QMenu:
+        """The actions on a result, each with the key that does it from the list."""
         menu = QMenu(self)
-        for label, action in (
-            ("Open", self.open_selected),
-            ("Show in folder", self.reveal_selected),
-            ("Copy path", lambda: self.copy_path(hit.path)),
-            ("Find similar files", lambda: self.find_similar(hit.path)),
+        for label, keys, action in (
+            ("Open", QKeySequence(Qt.Key.Key_Return), self.open_selected),
+            ("Show in folder", QKeySequence("Ctrl+Return"), self.reveal_selected),
+            ("Copy path", QKeySequence.StandardKey.Copy, lambda: self.copy_path(hit.path)),
+            ("Find similar files", QKeySequence(), lambda: self.find_similar(hit.path)),
         ):
             item = QAction(label, menu)
+            item.setShortcut(QKeySequence(keys))  # shown; the keys work through eventFilter
+            item.setShortcutVisibleInContextMenu(True)
             item.triggered.connect(action)
             menu.addAction(item)
-        menu.exec(self.results.viewport().mapToGlobal(pos))
+        return menu
 
     def find_similar(self, path: str) -> None:
         """Show files like ``path`` until ✕, Esc, typing or a filter ends it."""

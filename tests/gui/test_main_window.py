@@ -261,3 +261,24 @@ def test_pause_is_offered_only_when_there_is_something_to_index(
     write(root / "a.txt", "A note about the kitten.")
     add_folders_and_wait(qtbot, app, [root], 1)
     assert not app.window.status.pause.isHidden()
+
+
+def test_the_context_menu_shows_the_keys_of_its_actions(qtbot, indexed) -> None:
+    """Open, Show in folder and Copy path show Enter, Ctrl+Enter and Ctrl+C; Copy path
+    says "Path copied"."""
+    app, _root = indexed
+    type_query(qtbot, app, "kitten")
+    hit = app.window.selected()
+    assert hit is not None
+    menu = app.window.context_menu(hit)
+    keys = {a.text(): a.shortcut().toString() for a in menu.actions()}
+    assert keys == {
+        "Open": "Return",
+        "Show in folder": "Ctrl+Return",
+        "Copy path": "Ctrl+C",
+        "Find similar files": "",
+    }
+    assert all(a.isShortcutVisibleInContextMenu() for a in menu.actions())
+    next(a for a in menu.actions() if a.text() == "Copy path").trigger()
+    assert app.window.status.currentMessage() == "Path copied"
+    assert QGuiApplication.clipboard().text() == hit.path
