@@ -373,6 +373,8 @@ class MainWindow(QMainWindow):
         return page
 
     def _pick_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose a folder to index")
+        folder = QFileDialog.getExistingDirectory(
+            self, "Choose a folder to index", str(Path.home())
+        )
         if folder:
             self._add_folders([folder])
