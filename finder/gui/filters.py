@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QWidget
 
-from finder.gui.results_model import home_relative
+from finder.gui.home_paths import home_relative
 
 TYPES = {
     "Any type": "",

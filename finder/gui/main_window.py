@@ -33,10 +33,11 @@ from finder.domain import SearchHit, Status
 from finder.gui.banner import Banner
 from finder.gui.desktop import Desktop
 from finder.gui.filters import FilterBar
+from finder.gui.home_paths import home_relative
 from finder.gui.plain_text import plain_label, plain_message_box, tooltip
 from finder.gui.preferences import Preferences
 from finder.gui.result_delegate import ResultDelegate
-from finder.gui.results_model import ResultsModel, home_relative
+from finder.gui.results_model import ResultsModel
 from finder.gui.search_worker import SearchController
 from finder.gui.settings_dialog import SettingsDialog
 from finder.gui.status_bar import IndexStatusBar, plural
@@ -272,12 +273,14 @@ class MainWindow(QMainWindow):
                 if reason
                 else "No passage to show: this file matched by its name."
             )
+            self.preview.setCurrentCharFormat(QTextCharFormat())  # no mark left over
             self.preview.setPlainText(f"{home_relative(hit.path)}\n\n{why}")
 
     def show_passage(self, passage: Passage | None) -> None:
         if passage is None:
             self.preview.clear()
             return
+        self.preview.setCurrentCharFormat(QTextCharFormat())
         self.preview.setPlainText(passage.text)  # plain text: never HTML
         cursor = QTextCursor(self.preview.document())
         cursor.setPosition(passage.match_start)
@@ -305,7 +308,7 @@ class MainWindow(QMainWindow):
         self.status.show_message("No folders to index yet")
 
     def show_failures(self) -> None:
-        lines = [f"{path}\n    {reason}" for path, reason in self._failures[:200]]
+        lines = [f"{home_relative(p)}\n    {reason}" for p, reason in self._failures[:200]]
         box = plain_message_box(
             self,
             "Files that could not be read",

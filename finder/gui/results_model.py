@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from finder.domain import SearchHit
+from finder.gui.home_paths import home_relative
 from finder.gui.plain_text import tooltip
 
 HitRole = Qt.ItemDataRole.UserRole + 1
@@ -24,14 +25,6 @@ _EVIDENCE = {
 def evidence_text(hit: SearchHit) -> str:
     """'by meaning, by keyword' — how a file matched, for people."""
     return ", ".join(_EVIDENCE.get(m, m) for m in hit.matched_by)
-
-
-def home_relative(path: str, home: str | None = None) -> str:
-    """``~/Documents/x`` for a path under the home folder; any other path as it is."""
-    home = (home or os.path.expanduser("~")).rstrip(os.sep)
-    if home and (path == home or path.startswith(home + os.sep)):
-        return "~" + path[len(home) :]
-    return path
 
 
 def folder_of(hit: SearchHit) -> str:

@@ -12,6 +12,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -31,8 +33,11 @@ from PySide6.QtWidgets import (
 )
 
 from finder.embed import DEFAULT_MODEL
-from finder.gui.plain_text import plain_label
+from finder.gui.home_paths import home_relative
+from finder.gui.plain_text import plain_label, tooltip
 from finder.settings import IndexSettings
+
+PATH_ROLE = Qt.ItemDataRole.UserRole
 
 
 def sentence(text: str) -> QLabel:
@@ -62,7 +67,8 @@ class SettingsDialog(QDialog):
         self._original = settings
 
         self.folders = QListWidget()
-        self.folders.addItems(roots)
+        for root in roots:
+            self.add_folder(root)
         add = QPushButton("Add folder…")
         add.clicked.connect(self._pick_folder)
         remove = QPushButton("Remove")
@@ -81,6 +87,7 @@ class SettingsDialog(QDialog):
         self.max_mb.setRange(1, 10_000)
         self.max_mb.setSuffix(" MB")
         self.max_mb.setValue(settings.max_file_mb)
+        self.max_mb.setMaximumWidth(140)
         skip = QFormLayout()
         skip.addRow("Skip files matching", self.excludes)
         skip.addRow("", self.hidden)
@@ -97,6 +104,7 @@ class SettingsDialog(QDialog):
         self.threads = QSpinBox()
         self.threads.setRange(1, os.cpu_count() or 1)
         self.threads.setValue(min(settings.threads, os.cpu_count() or 1))
+        self.threads.setMaximumWidth(140)
         self.advanced = QGroupBox("Advanced")
         advanced = QFormLayout(self.advanced)
         advanced.addRow("Model", self.model)
@@ -129,7 +137,8 @@ class SettingsDialog(QDialog):
         self.resize(600, 600)
 
     def roots(self) -> list[str]:
-        return [self.folders.item(i).text() for i in range(self.folders.count())]
+        """The folders' real paths (the list shows them from home: ~/Documents)."""
+        return [self.folders.item(i).data(PATH_ROLE) for i in range(self.folders.count())]
 
     def settings(self) -> IndexSettings:
         globs = tuple(line.strip() for line in self.excludes.toPlainText().splitlines())
@@ -145,7 +154,10 @@ class SettingsDialog(QDialog):
     def add_folder(self, folder: str) -> None:
         folder = os.path.abspath(folder)
         if folder not in self.roots():
-            self.folders.addItem(folder)
+            item = QListWidgetItem(home_relative(folder))
+            item.setData(PATH_ROLE, folder)
+            item.setToolTip(tooltip(folder))
+            self.folders.addItem(item)
 
     def _pick_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(

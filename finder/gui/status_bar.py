@@ -69,9 +69,9 @@ class IndexStatusBar(QStatusBar):
         self.pause = QPushButton("Pause indexing")
         self.pause.setCheckable(True)
         self.pause.toggled.connect(self._on_pause)
-        self.addWidget(self.activity, 1)
+        self.addWidget(self.activity)
+        self.addWidget(self.failures)  # beside the counts: "7 files by content  1 failed"
         self.addPermanentWidget(self.warning)
-        self.addPermanentWidget(self.failures)
         self.addPermanentWidget(self.pause)
         self.pause.hide()  # until there is something to index
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QTextCursor
 from PySide6.QtWidgets import QMessageBox
 
 from finder.app import App
@@ -240,9 +240,16 @@ def test_a_failed_files_preview_and_the_failures_box_give_its_reason(
     window = app.window
     qtbot.waitUntil(lambda: len(window._failures) == 1, timeout=60_000)
     reason = window._failures[0][1]
-    type_query(qtbot, app, "broken-invoice.pdf")
-    assert window.selected() is not None
+    type_query(qtbot, app, "broken-invoice.pdf plumber")
+    pdf = window.model.row_of(str(root / "scans/broken-invoice.pdf"))
+    note = window.model.row_of(str(root / "notes/plumber.txt"))
+    assert pdf is not None and note is not None
+    window.results.setCurrentIndex(window.model.index(note))  # a passage, marked
+    qtbot.waitUntil(lambda: "Monday" in window.preview.toPlainText())
+    window.results.setCurrentIndex(window.model.index(pdf))
     qtbot.waitUntil(lambda: reason in window.preview.toPlainText())
+    unmarked = QTextCursor(window.preview.document()).charFormat().background().style()
+    assert unmarked == Qt.BrushStyle.NoBrush  # the passage's mark is not carried over
     assert "could not read this file" in window.preview.toPlainText()
     assert "indexed by name only" not in window.preview.toPlainText()
     window.show_failures()

@@ -1,17 +1,9 @@
-"""How a result's place is written: relative to the home folder, date kept whole."""
+"""How a result's place is written: its folder from home, then its date and page."""
 
 from __future__ import annotations
 
 from finder.domain import SearchHit
-from finder.gui.results_model import date_and_page, folder_of, home_relative
-
-
-def test_paths_under_home_start_with_a_tilde() -> None:
-    """~/Documents/x under the home folder; other paths, and look-alikes, unchanged."""
-    assert home_relative("/home/ana/Documents/tax.pdf", "/home/ana") == "~/Documents/tax.pdf"
-    assert home_relative("/home/ana", "/home/ana/") == "~"
-    assert home_relative("/home/anabel/notes.txt", "/home/ana") == "/home/anabel/notes.txt"
-    assert home_relative("/srv/share/a.txt", "/home/ana") == "/srv/share/a.txt"
+from finder.gui.results_model import date_and_page, folder_of
 
 
 def test_a_hit_shows_its_folder_from_home_and_its_date_and_page(monkeypatch) -> None:

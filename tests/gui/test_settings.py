@@ -145,7 +145,7 @@ def test_settings_read_folders_first_and_keep_model_and_threads_under_advanced(
     qtbot, monkeypatch, tmp_path: Path
 ) -> None:
     """Folders come first; model and threads sit under "Advanced" with a sentence each;
-    Add folder… opens at the home folder."""
+    Add folder… opens at the home folder; folders read from home (~/Documents)."""
     monkeypatch.setenv("HOME", str(tmp_path))
     dialog = SettingsDialog(["/srv/files"], IndexSettings())
     qtbot.addWidget(dialog)
@@ -166,3 +166,6 @@ def test_settings_read_folders_first_and_keep_model_and_threads_under_advanced(
     QTimer.singleShot(200, look_and_cancel)
     dialog._pick_folder()
     assert seen == [str(tmp_path)] and dialog.roots() == ["/srv/files"]
+    dialog.add_folder(str(tmp_path / "Documents"))  # shown from home, kept as the real path
+    assert dialog.folders.item(1).text() == "~/Documents"
+    assert dialog.roots() == ["/srv/files", str(tmp_path / "Documents")]
