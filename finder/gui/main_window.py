@@ -309,11 +309,12 @@ class MainWindow(QMainWindow):
 
     def show_failures(self) -> None:
         lines = [f"{home_relative(p)}\n    {reason}" for p, reason in self._failures[:200]]
+        count = len(self._failures)
+        found = "it is found by its name" if count == 1 else "they are found by their names"
         box = plain_message_box(
             self,
             "Files that could not be read",
-            f"{plural(len(self._failures), 'file')} could not be read; "
-            "they are found by their names only.",
+            f"{plural(count, 'file')} could not be read; {found} only.",
         )
         box.setDetailedText("\n".join(lines))
         box.open()
@@ -366,7 +367,7 @@ class MainWindow(QMainWindow):
         documents = Path.home() / "Documents"
         index_docs = QPushButton("Index my Documents folder")
         index_docs.setToolTip(tooltip(str(documents)))
-        index_docs.setEnabled(documents.is_dir())
+        index_docs.setVisible(documents.is_dir())  # no offer of what is not there
         index_docs.clicked.connect(lambda: self._add_folders([str(documents)]))
         pick = QPushButton("Choose folders…")
         pick.clicked.connect(self._pick_folder)

@@ -88,6 +88,8 @@ def main(out: Path) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ.setdefault("FINDER_CACHE_DIR", str(Path(tmp) / "cache"))
         os.environ["HOME"] = tmp  # paths show as ~/Documents/…
+        root = Path(tmp) / "Documents"
+        root.mkdir()  # the first-run screen offers to index it
         os.environ["FINDER_CONFIG_DIR"] = str(Path(tmp) / "config")
         empty = build(Path(tmp) / "empty-data")
         empty.window.resize(1100, 680)
@@ -97,7 +99,6 @@ def main(out: Path) -> int:
         empty.shutdown()
         empty.window.close()
 
-        root = Path(tmp) / "Documents"
         for rel, text in DEMO.items():
             (root / rel).parent.mkdir(parents=True, exist_ok=True)
             (root / rel).write_text(text, encoding="utf-8")
@@ -123,7 +124,6 @@ def main(out: Path) -> int:
         wait(300)
         built.window.grab().save(str(out / "open-failed.png"))
         built.window.notice.hide()
-        grab_failures(built, out)
         built.window.open_settings()
         wait(500)
         assert built.window.settings_dialog is not None
@@ -138,6 +138,7 @@ def main(out: Path) -> int:
         while not status.text().startswith("New model: understanding"):
             wait_for(built.bridge.progress)
         built.window.grab().save(str(out / "new-model.png"))
+        grab_failures(built, out)
         built.shutdown()
     app.quit()
     print(f"saved {', '.join(sorted(p.name for p in out.glob('*.png')))} in {out}")
