@@ -53,7 +53,12 @@ class FilterBar(QWidget):
         self.folder_box.setMinimumContentsLength(24)
         self.layout_ = QHBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
-        for box in (self.type_box, self.folder_box, self.age_box):
+        for box, name in (
+            (self.type_box, "File type"),
+            (self.folder_box, "Folder"),
+            (self.age_box, "Modified"),
+        ):
+            box.setAccessibleName(name)
             self.layout_.addWidget(box)
             box.currentIndexChanged.connect(self.changed)
         self.layout_.addStretch(1)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QTextCursor
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from finder.app import App
 from finder.domain import Progress
@@ -290,3 +290,31 @@ def test_the_context_menu_shows_the_keys_of_its_actions(qtbot, indexed) -> None:
     next(a for a in menu.actions() if a.text() == "Copy path").trigger()
     assert app.window.status.currentMessage() == "Path copied"
     assert QGuiApplication.clipboard().text() == hit.path
+
+
+def test_every_control_is_reachable_by_tab_and_named(qtbot, indexed) -> None:
+    """Tab from the search field visits every visible control, each with a name a
+    screen reader can say (its text or an accessible name)."""
+    app, _root = indexed
+    window = app.window
+    window.show()
+    qtbot.waitExposed(window)
+    type_query(qtbot, app, "kitten")
+    focusable = {
+        w
+        for w in window.findChildren(QWidget)
+        if w.isVisibleTo(window) and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+    }
+    reached, widget = set(), window.search
+    for _ in range(len(focusable) + 5):
+        reached.add(widget)
+        widget = widget.nextInFocusChain()
+        while not (widget.isVisibleTo(window) and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            widget = widget.nextInFocusChain()
+    assert focusable <= reached
+    unnamed = [
+        type(w).__name__
+        for w in focusable
+        if not (w.accessibleName() or getattr(w, "text", lambda: "")())
+    ]
+    assert unnamed == []
