@@ -18,11 +18,13 @@ class Desktop:
     """Hands files to the desktop environment. GUI thread only."""
 
     def open(self, path: str) -> bool:
-        """Open with the default application."""
+        """Open with the default application; False when the desktop has none for it (or
+        no way to launch one), so the window can say so and offer the path instead."""
         return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
     def reveal(self, path: str) -> bool:
-        """Show the file selected in the file manager (its folder where that is not possible)."""
+        """Show the file selected in the file manager (its folder where that is not
+        possible); False when no file manager could be started."""
         if sys.platform == "darwin":
             return subprocess.run(["open", "-R", path], check=False).returncode == 0
         if sys.platform == "win32":

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QWidget
 
+from finder.gui.home_paths import home_relative
+
 TYPES = {
     "Any type": "",
     "Documents": "ext:pdf,docx,odt,rtf,epub,txt,md",
@@ -47,27 +49,36 @@ class FilterBar(QWidget):
         self.age_box = QComboBox()
         self.age_box.addItems(list(AGES))
         self.folder_box = QComboBox()
-        self.folder_box.addItem(ANY_FOLDER)
+        self.folder_box.addItem(ANY_FOLDER, ANY_FOLDER)
         self.folder_box.setMinimumContentsLength(24)
         self.layout_ = QHBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
-        for box in (self.type_box, self.folder_box, self.age_box):
+        for box, name in (
+            (self.type_box, "File type"),
+            (self.folder_box, "Folder"),
+            (self.age_box, "Modified"),
+        ):
+            box.setAccessibleName(name)
             self.layout_.addWidget(box)
             box.currentIndexChanged.connect(self.changed)
         self.layout_.addStretch(1)
 
     def set_folders(self, folders: list[str]) -> None:
         """Offer these folders (the indexed roots), keeping the choice if it is still there."""
-        current = self.folder_box.currentText()
+        current = self.folder()
         self.folder_box.blockSignals(True)
         self.folder_box.clear()
-        self.folder_box.addItems([ANY_FOLDER, *folders])
-        self.folder_box.setCurrentText(current if current in folders else ANY_FOLDER)
+        self.folder_box.addItem(ANY_FOLDER, ANY_FOLDER)
+        for folder in folders:  # shown as ~/Documents, filtered by the real path
+            self.folder_box.addItem(home_relative(folder), folder)
+        self.folder_box.setCurrentIndex(max(0, self.folder_box.findData(current)))
         self.folder_box.blockSignals(False)
-        if self.folder_box.currentText() != current:
+        if self.folder() != current:
             self.changed.emit()
 
+    def folder(self) -> str:
+        """The chosen folder's real path, or :data:`ANY_FOLDER`."""
+        return str(self.folder_box.currentData() or ANY_FOLDER)
+
     def terms(self) -> str:
-        return filter_terms(
-            self.type_box.currentText(), self.age_box.currentText(), self.folder_box.currentText()
-        )
+        return filter_terms(self.type_box.currentText(), self.age_box.currentText(), self.folder())

@@ -30,15 +30,17 @@ from PySide6.QtWidgets import (
 )
 
 from finder.domain import SearchHit, Status
+from finder.gui.banner import Banner
 from finder.gui.desktop import Desktop
 from finder.gui.filters import FilterBar
+from finder.gui.home_paths import home_relative
 from finder.gui.plain_text import plain_label, plain_message_box, tooltip
 from finder.gui.preferences import Preferences
 from finder.gui.result_delegate import ResultDelegate
 from finder.gui.results_model import ResultsModel
 from finder.gui.search_worker import SearchController
 from finder.gui.settings_dialog import SettingsDialog
-from finder.gui.status_bar import IndexStatusBar
+from finder.gui.status_bar import IndexStatusBar, plural
 from finder.preview import Passage
 from finder.settings import IndexSettings
 
@@ -67,12 +69,16 @@ class MainWindow(QMainWindow):
         self.preferences = preferences or Preferences()
         self.settings_dialog: SettingsDialog | None = None
         self._failures: tuple[tuple[str, str], ...] = ()
+        self._failure_reasons: dict[str, str] = {}
+        self._similar_to: str | None = None  # the file of "Files similar to …", if shown
+        self._notice_path = ""  # the file the notice offers to copy the path of
         self.setWindowTitle("finder")
         self.resize(1100, 700)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search your files by meaning… (Esc clears)")
         self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search")
         self.filters = FilterBar()
         settings_button = QPushButton("Settings…")
         settings_button.clicked.connect(self.open_settings)
@@ -80,6 +86,10 @@ class MainWindow(QMainWindow):
         self.note = plain_label()
         self.note.setObjectName("note")
         self.note.hide()
+        self.similar_banner = Banner("Back to your search (Esc)")
+        self.similar_banner.closed.connect(self._end_similar)
+        self.notice = Banner("Close this message")
+        self.notice.acted.connect(self._copy_notice_path)
 
         self.model = ResultsModel()
         self.results = QListView()
@@ -87,11 +97,13 @@ class MainWindow(QMainWindow):
         self.results.setItemDelegate(ResultDelegate())
         self.results.setUniformItemSizes(True)
         self.results.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.results.setAccessibleName("Results")
         self.search.installEventFilter(self)
         self.results.installEventFilter(self)
         self.preview = QPlainTextEdit()
         self.preview.setReadOnly(True)
         self.preview.setPlaceholderText("The passage that matched shows here.")
+        self.preview.setAccessibleName("Passage that matched")
         self.splitter = splitter = QSplitter()
         splitter.addWidget(self.results)
         splitter.addWidget(self.preview)
@@ -107,6 +119,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.search)
         layout.addWidget(self.filters)
         layout.addWidget(self.note)
+        layout.addWidget(self.similar_banner)
+        layout.addWidget(self.notice)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
         self.status = IndexStatusBar()
@@ -131,6 +145,10 @@ class MainWindow(QMainWindow):
         return " ".join(t for t in (self.search.text().strip(), self.filters.terms()) if t)
 
     def _query_changed(self) -> None:
+        """Typing or a filter ends "Files similar to …": the new query is answered."""
+        if self._similar_to is not None:
+            self._similar_to = None
+            self.similar_banner.hide()
         self.controller.set_query(self.query())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -142,7 +160,7 @@ class MainWindow(QMainWindow):
                 if watched is self.search and self.search.hasSelectedText():
                     return False  # copying typed text stays the field's job
                 if hit := self.selected():
-                    self.desktop.copy(hit.path)
+                    self.copy_path(hit.path)
                 return True
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and watched is self.search:
                 self._move(1 if key == Qt.Key.Key_Down else -1)
@@ -154,6 +172,10 @@ class MainWindow(QMainWindow):
                     self.open_selected()
                 return True
             if key == Qt.Key.Key_Escape:
+                self.notice.hide()
+                if self._similar_to is not None:  # back to the search, text kept
+                    self.similar_banner.dismiss()
+                    return True
                 self.search.clear()
                 self.search.setFocus()
                 return True
@@ -170,33 +192,60 @@ class MainWindow(QMainWindow):
         return self.model.hit(self.results.currentIndex().row())
 
     def open_selected(self) -> None:
-        if hit := self.selected():
-            self.desktop.open(hit.path)
+        if (hit := self.selected()) and not self.desktop.open(hit.path):
+            name = os.path.basename(hit.path)
+            self._offer_path(hit.path, f"No application on this computer opens {name}.")
 
     def reveal_selected(self) -> None:
-        if hit := self.selected():
-            self.desktop.reveal(hit.path)
+        if (hit := self.selected()) and not self.desktop.reveal(hit.path):
+            name = os.path.basename(hit.path)
+            self._offer_path(hit.path, f"No file manager could show the folder of {name}.")
+
+    def copy_path(self, path: str) -> None:
+        self.desktop.copy(path)
+        self.status.showMessage("Path copied", 3000)
+
+    def _offer_path(self, path: str, problem: str) -> None:
+        """The desktop could not do it: say so where the person looks, offer the path."""
+        self._notice_path = path
+        self.notice.show_text(f"{problem} Copy its path to open it another way.", "Copy path")
+
+    def _copy_notice_path(self) -> None:
+        self.copy_path(self._notice_path)
+        self.notice.hide()
 
     def _context_menu(self, pos: QPoint) -> None:
-        hit = self.selected()
-        if hit is None:
-            return
+        if (hit := self.selected()) is not None:
+            menu = self.context_menu(hit)
+            menu.exec(self.results.viewport().mapToGlobal(pos))
+            menu.deleteLater()
+
+    def context_menu(self, hit: SearchHit) -> QMenu:
+        """The actions on a result, each with the key that does it from the list."""
         menu = QMenu(self)
-        for label, action in (
-            ("Open", self.open_selected),
-            ("Show in folder", self.reveal_selected),
-            ("Copy path", lambda: self.desktop.copy(hit.path)),
-            ("Find similar files", lambda: self.find_similar(hit.path)),
+        for label, keys, action in (
+            ("Open", QKeySequence(Qt.Key.Key_Return), self.open_selected),
+            ("Show in folder", QKeySequence("Ctrl+Return"), self.reveal_selected),
+            ("Copy path", QKeySequence.StandardKey.Copy, lambda: self.copy_path(hit.path)),
+            ("Find similar files", QKeySequence(), lambda: self.find_similar(hit.path)),
         ):
             item = QAction(label, menu)
+            item.setShortcut(QKeySequence(keys))  # shown; the keys work through eventFilter
+            item.setShortcutVisibleInContextMenu(True)
             item.triggered.connect(action)
             menu.addAction(item)
-        menu.exec(self.results.viewport().mapToGlobal(pos))
+        return menu
 
     def find_similar(self, path: str) -> None:
-        self.note.setText(f"Files similar to {os.path.basename(path)}")
-        self.note.show()
+        """Show files like ``path`` until ✕, Esc, typing or a filter ends it."""
+        self._similar_to = path
+        self.similar_banner.show_text(f"Files similar to {os.path.basename(path)}")
         self.controller.find_similar(path)
+
+    def _end_similar(self) -> None:
+        """Back from "Files similar to …" to the answer of what is typed."""
+        self._similar_to = None
+        self.controller.set_query(self.query())
 
     # --- what comes back ----------------------------------------------------------------
     def show_results(self, hits: list[SearchHit], meaning: bool, again: bool = False) -> None:
@@ -221,12 +270,20 @@ class MainWindow(QMainWindow):
         if hit is not None and hit.chunk_id is not None:
             self.controller.show_passage(hit.chunk_id)
         elif hit is not None:
-            self.preview.setPlainText(f"{hit.path}\n\n(indexed by name only)")
+            reason = self._failure_reasons.get(hit.path)
+            why = (
+                f"finder could not read this file: {reason}\nIt is found by its name only."
+                if reason
+                else "No passage to show: this file matched by its name."
+            )
+            self.preview.setCurrentCharFormat(QTextCharFormat())  # no mark left over
+            self.preview.setPlainText(f"{home_relative(hit.path)}\n\n{why}")
 
     def show_passage(self, passage: Passage | None) -> None:
         if passage is None:
             self.preview.clear()
             return
+        self.preview.setCurrentCharFormat(QTextCharFormat())
         self.preview.setPlainText(passage.text)  # plain text: never HTML
         cursor = QTextCursor(self.preview.document())
         cursor.setPosition(passage.match_start)
@@ -240,22 +297,27 @@ class MainWindow(QMainWindow):
 
     def show_status(self, status: Status) -> None:
         self._failures = status.failures
+        self._failure_reasons = dict(status.failures)
         if not status.roots:
             self.show_no_folders()
             return
         self.status.show_idle(status)
+        self.status.pause.show()
         self.pages.setCurrentWidget(self.splitter)
 
     def show_no_folders(self) -> None:
         self.pages.setCurrentWidget(self.empty)
+        self.status.pause.hide()  # nothing to pause
         self.status.show_message("No folders to index yet")
 
     def show_failures(self) -> None:
-        lines = [f"{path}\n    {reason}" for path, reason in self._failures[:200]]
+        lines = [f"{home_relative(p)}\n    {reason}" for p, reason in self._failures[:200]]
+        count = len(self._failures)
+        found = "it is found by its name" if count == 1 else "they are found by their names"
         box = plain_message_box(
             self,
             "Files that could not be read",
-            f"{len(self._failures)} files could not be read; they are findable by name.",
+            f"{plural(count, 'file')} could not be read; {found} only.",
         )
         box.setDetailedText("\n".join(lines))
         box.open()
@@ -308,7 +370,7 @@ class MainWindow(QMainWindow):
         documents = Path.home() / "Documents"
         index_docs = QPushButton("Index my Documents folder")
         index_docs.setToolTip(tooltip(str(documents)))
-        index_docs.setEnabled(documents.is_dir())
+        index_docs.setVisible(documents.is_dir())  # no offer of what is not there
         index_docs.clicked.connect(lambda: self._add_folders([str(documents)]))
         pick = QPushButton("Choose folders…")
         pick.clicked.connect(self._pick_folder)
@@ -318,6 +380,8 @@ class MainWindow(QMainWindow):
         return page
 
     def _pick_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose a folder to index")
+        folder = QFileDialog.getExistingDirectory(
+            self, "Choose a folder to index", str(Path.home())
+        )
         if folder:
             self._add_folders([folder])

@@ -21,7 +21,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFileIconProvider, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from finder.domain import SearchHit
-from finder.gui.results_model import HitRole, evidence_text, folder_and_date
+from finder.gui.results_model import HitRole, date_and_page, evidence_text, folder_of
 
 _PAD = 8
 _ICON = 32
@@ -38,6 +38,27 @@ def term_ranges(text: str, terms: tuple[str, ...]) -> list[tuple[int, int]]:
         for match in re.finditer(r"(?<!\w)" + re.escape(term) + r"\w*", text, re.IGNORECASE):
             ranges.append((match.start(), match.end() - match.start()))
     return sorted(ranges)
+
+
+def name_and_badge(
+    name: str, badge: str, name_font: QFontMetrics, badge_font: QFontMetrics, width: int
+) -> tuple[str, str]:
+    """The name line fitted to ``width``: the file name is the last thing shortened, so
+    the "how it matched" badge is dropped first, then the name is elided in the middle."""
+    room = width - badge_font.horizontalAdvance(badge) - _PAD
+    if name_font.horizontalAdvance(name) <= room:
+        return name, badge
+    return name_font.elidedText(name, Qt.TextElideMode.ElideMiddle, width), ""
+
+
+def where_text(metrics: QFontMetrics, folder: str, when: str, width: int) -> str:
+    """'~/Documents/…/taxes · 2024-03-01 14:05' fitted to ``width``: the folder is
+    shortened in the middle, the date is kept whole while it fits."""
+    tail = f" · {when}"
+    room = width - metrics.horizontalAdvance(tail)
+    if room < metrics.horizontalAdvance("~/…/"):
+        return metrics.elidedText(folder + tail, Qt.TextElideMode.ElideRight, width)
+    return metrics.elidedText(folder, Qt.TextElideMode.ElideMiddle, room) + tail
 
 
 class ResultDelegate(QStyledItemDelegate):
@@ -82,23 +103,22 @@ class ResultDelegate(QStyledItemDelegate):
 
         bold = QFont(option.font)
         bold.setBold(True)
-        badge = evidence_text(hit)
         small = QFont(option.font)
         small.setPointSizeF(max(6.0, option.font.pointSizeF() * 0.85))
-        badge_width = QFontMetrics(small).horizontalAdvance(badge) + _PAD
+        name, badge = name_and_badge(
+            index.data(), evidence_text(hit), QFontMetrics(bold), QFontMetrics(small), width
+        )
         painter.setFont(bold)
         painter.setPen(text_color)
-        name = QFontMetrics(bold).elidedText(
-            index.data(), Qt.TextElideMode.ElideMiddle, width - badge_width
-        )
         painter.drawText(QRect(left, rect.top(), width, line), Qt.AlignmentFlag.AlignLeft, name)
         painter.setFont(small)
         painter.setPen(dim)
         painter.drawText(QRect(left, rect.top(), width, line), Qt.AlignmentFlag.AlignRight, badge)
         painter.setFont(option.font)
-        where = metrics.elidedText(folder_and_date(hit), Qt.TextElideMode.ElideMiddle, width)
         painter.drawText(
-            QRect(left, rect.top() + line, width, line), Qt.AlignmentFlag.AlignLeft, where
+            QRect(left, rect.top() + line, width, line),
+            Qt.AlignmentFlag.AlignLeft,
+            where_text(metrics, folder_of(hit), date_and_page(hit), width),
         )
         painter.setPen(text_color)
         self._draw_snippet(

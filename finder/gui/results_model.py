@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from finder.domain import SearchHit
+from finder.gui.home_paths import home_relative
 from finder.gui.plain_text import tooltip
 
 HitRole = Qt.ItemDataRole.UserRole + 1
@@ -26,10 +27,15 @@ def evidence_text(hit: SearchHit) -> str:
     return ", ".join(_EVIDENCE.get(m, m) for m in hit.matched_by)
 
 
-def folder_and_date(hit: SearchHit) -> str:
+def folder_of(hit: SearchHit) -> str:
+    """The folder a hit is in, as people read it (``~/Documents/taxes``)."""
+    return home_relative(os.path.dirname(hit.path))
+
+
+def date_and_page(hit: SearchHit) -> str:
+    """'2024-03-01 14:05 · page 3': shown after the folder, never shortened."""
     when = datetime.fromtimestamp(hit.modified_ns / 1e9).strftime("%Y-%m-%d %H:%M")
-    page = f" · page {hit.page}" if hit.page else ""
-    return f"{os.path.dirname(hit.path)} · {when}{page}"
+    return when + (f" · page {hit.page}" if hit.page else "")
 
 
 class ResultsModel(QAbstractListModel):

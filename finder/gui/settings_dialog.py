@@ -1,4 +1,5 @@
-"""The settings dialog: folders, exclusions, hidden files, size limit, model, threads.
+"""The settings dialog in plain words: folders first, then what to leave out, then
+"Advanced" (the model and the CPU threads, a sentence each).
 
 It edits values only; the window hands the result to the index service, whose writer
 thread applies it (rewatch, reconcile; a new model: a new index is built in the
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,8 +20,11 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
+    QLabel,
     QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -27,8 +33,27 @@ from PySide6.QtWidgets import (
 )
 
 from finder.embed import DEFAULT_MODEL
-from finder.gui.plain_text import plain_label
+from finder.gui.home_paths import home_relative
+from finder.gui.plain_text import plain_label, tooltip
 from finder.settings import IndexSettings
+
+PATH_ROLE = Qt.ItemDataRole.UserRole
+
+
+def sentence(text: str) -> QLabel:
+    """A line of explanation under a setting, in plain words."""
+    label = plain_label(text)
+    label.setWordWrap(True)
+    label.setEnabled(False)  # drawn dimmed: it explains, it is not a control
+    return label
+
+
+def heading(text: str) -> QLabel:
+    label = plain_label(text)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
 
 
 class SettingsDialog(QDialog):
@@ -42,7 +67,8 @@ class SettingsDialog(QDialog):
         self._original = settings
 
         self.folders = QListWidget()
-        self.folders.addItems(roots)
+        for root in roots:
+            self.add_folder(root)
         add = QPushButton("Add folder…")
         add.clicked.connect(self._pick_folder)
         remove = QPushButton("Remove")
@@ -54,13 +80,20 @@ class SettingsDialog(QDialog):
 
         self.excludes = QPlainTextEdit("\n".join(settings.exclude_globs))
         self.excludes.setPlaceholderText("one pattern per line, e.g. *.log or */backups/*")
-        self.excludes.setFixedHeight(80)
-        self.hidden = QCheckBox("Index hidden files and folders")
+        self.excludes.setFixedHeight(70)
+        self.hidden = QCheckBox("Also index hidden files and folders (names starting with a dot)")
         self.hidden.setChecked(settings.include_hidden)
         self.max_mb = QSpinBox()
         self.max_mb.setRange(1, 10_000)
         self.max_mb.setSuffix(" MB")
         self.max_mb.setValue(settings.max_file_mb)
+        self.max_mb.setMaximumWidth(140)
+        skip = QFormLayout()
+        skip.addRow("Skip files matching", self.excludes)
+        skip.addRow("", self.hidden)
+        skip.addRow("Read files up to", self.max_mb)
+        skip.addRow("", sentence("Larger files are found by their names only."))
+
         self.model = QComboBox()
         self.model.setEditable(True)
         self.model.addItems(sorted({DEFAULT_MODEL, settings.model}))
@@ -71,19 +104,22 @@ class SettingsDialog(QDialog):
         self.threads = QSpinBox()
         self.threads.setRange(1, os.cpu_count() or 1)
         self.threads.setValue(min(settings.threads, os.cpu_count() or 1))
-        note = plain_label(
-            "A new model reads all of your files again in the background; "
-            "searches use the current index until the new one is ready."
+        self.threads.setMaximumWidth(140)
+        self.advanced = QGroupBox("Advanced")
+        advanced = QFormLayout(self.advanced)
+        advanced.addRow("Model", self.model)
+        advanced.addRow(
+            "",
+            sentence(
+                "What understands the meaning of your files. A new model reads all of "
+                "them again in the background; searches use the current index meanwhile."
+            ),
         )
-        note.setWordWrap(True)
-
-        form = QFormLayout()
-        form.addRow("Exclude", self.excludes)
-        form.addRow("", self.hidden)
-        form.addRow("Larger files by name only", self.max_mb)
-        form.addRow("Model", self.model)
-        form.addRow("", note)
-        form.addRow("CPU threads", self.threads)
+        advanced.addRow("CPU threads", self.threads)
+        advanced.addRow(
+            "",
+            sentence("How many processor cores indexing may use: fewer keep the computer quiet."),
+        )
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -91,15 +127,18 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(plain_label("Folders to index"))
+        layout.addWidget(heading("Folders to index"))
         layout.addWidget(self.folders)
         layout.addLayout(folder_buttons)
-        layout.addLayout(form)
+        layout.addWidget(heading("What to leave out"))
+        layout.addLayout(skip)
+        layout.addWidget(self.advanced)
         layout.addWidget(buttons)
-        self.resize(560, 520)
+        self.resize(600, 600)
 
     def roots(self) -> list[str]:
-        return [self.folders.item(i).text() for i in range(self.folders.count())]
+        """The folders' real paths (the list shows them from home: ~/Documents)."""
+        return [self.folders.item(i).data(PATH_ROLE) for i in range(self.folders.count())]
 
     def settings(self) -> IndexSettings:
         globs = tuple(line.strip() for line in self.excludes.toPlainText().splitlines())
@@ -115,10 +154,15 @@ class SettingsDialog(QDialog):
     def add_folder(self, folder: str) -> None:
         folder = os.path.abspath(folder)
         if folder not in self.roots():
-            self.folders.addItem(folder)
+            item = QListWidgetItem(home_relative(folder))
+            item.setData(PATH_ROLE, folder)
+            item.setToolTip(tooltip(folder))
+            self.folders.addItem(item)
 
     def _pick_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose a folder to index")
+        folder = QFileDialog.getExistingDirectory(
+            self, "Choose a folder to index", str(Path.home())
+        )
         if folder:
             self.add_folder(folder)
 

@@ -33,12 +33,20 @@ def progress_text(p: Progress) -> str:
     return text + (f" · {duration(eta)} left" if eta is not None else "")
 
 
+def plural(count: int, noun: str) -> str:
+    """'1 file', '2 files', '1,200 files'."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def idle_text(status: Status) -> str:
-    """What the index is like when nothing runs (or a model change waits for its turn)."""
-    files = f"{status.files_indexed:,} files indexed"
+    """How the files can be found: '130 files by content, 19 by name only' (the failed
+    ones are the button beside it), and whether a model change is on its way."""
+    files = f"{plural(status.files_indexed, 'file')} by content"
+    if status.files_name_only:
+        files += f", {status.files_name_only:,} by name only"
     if status.model_pending:
         return f"{files} · a new index for the new model is on its way; searches use this one"
-    return f"{files} · up to date"
+    return files
 
 
 class IndexStatusBar(QStatusBar):
@@ -56,16 +64,19 @@ class IndexStatusBar(QStatusBar):
         self.failures = QPushButton()
         self.failures.setFlat(True)
         self.failures.hide()
+        self.failures.setToolTip("The files that could not be read, and why")
         self.failures.clicked.connect(self.failures_clicked)
         self.pause = QPushButton("Pause indexing")
         self.pause.setCheckable(True)
         self.pause.toggled.connect(self._on_pause)
-        self.addWidget(self.activity, 1)
+        self.addWidget(self.activity)
+        self.addWidget(self.failures)  # beside the counts: "7 files by content  1 failed"
         self.addPermanentWidget(self.warning)
-        self.addPermanentWidget(self.failures)
         self.addPermanentWidget(self.pause)
+        self.pause.hide()  # until there is something to index
 
     def show_progress(self, progress: Progress) -> None:
+        self.pause.show()
         if not self.pause.isChecked():
             self.activity.setText(progress_text(progress))
 

@@ -1,4 +1,5 @@
-"""The tray icon: closing the window hides it there; its menu shows the window or quits.
+"""The tray icon: closing the window hides it there; its menu shows the window, pauses
+or resumes indexing, or quits.
 
 GUI thread only. Created only where the desktop has a tray (:func:`tray_if_available`);
 elsewhere closing the window quits, as the app is then unreachable once hidden.
@@ -13,6 +14,12 @@ from PySide6.QtGui import QAction, QCloseEvent, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from finder.gui.main_window import MainWindow
+
+STILL_RUNNING = (
+    "finder is still running",
+    "It keeps your files searchable in the background. "
+    "Click the icon to search, or quit from its menu.",
+)
 
 
 def bring_forward(window: MainWindow) -> None:
@@ -30,26 +37,40 @@ class Tray(QObject):
     def __init__(self, window: MainWindow, icon: QIcon, quit_app: Callable[[], None]) -> None:
         super().__init__(window)
         self.window = window
+        self.notices: list[str] = []  # titles of the balloons shown, once each per session
         self.icon = QSystemTrayIcon(icon, self)
         self.menu = QMenu()
         self.show_action = QAction("Show finder", self.menu)
         self.show_action.triggered.connect(lambda: bring_forward(window))
+        # Pausing goes through the status bar's button, so both always agree.
+        pause = window.status.pause
+        self.pause_action = QAction(pause.text(), self.menu)
+        self.pause_action.triggered.connect(pause.toggle)
+        pause.toggled.connect(lambda _paused: self.pause_action.setText(pause.text()))
+        self.menu.aboutToShow.connect(lambda: self.pause_action.setVisible(not pause.isHidden()))
         self.quit_action = QAction("Quit finder", self.menu)
         self.quit_action.triggered.connect(quit_app)
-        self.menu.addAction(self.show_action)
-        self.menu.addAction(self.quit_action)
+        for action in (self.show_action, self.pause_action, self.quit_action):
+            self.menu.addAction(action)
         self.icon.setContextMenu(self.menu)
         self.icon.setToolTip("finder")
         self.icon.activated.connect(lambda _reason: bring_forward(window))
         window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: object) -> bool:
-        """Closing the window hides it: indexing goes on, the tray brings it back."""
+        """Closing the window hides it: indexing goes on, the tray brings it back. The
+        first time, a balloon says so, as the window seems to have quit."""
         if watched is self.window and isinstance(event, QCloseEvent):
             event.ignore()
             self.window.hide()
+            self._notice_once(*STILL_RUNNING)
             return True
         return False
+
+    def _notice_once(self, title: str, text: str) -> None:
+        if title not in self.notices:
+            self.notices.append(title)
+            self.icon.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 8000)
 
 
 def tray_if_available(window: MainWindow, icon: QIcon, quit_app: Callable[[], None]) -> Tray | None:

@@ -2,10 +2,13 @@
 
     xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python tests/gui/take_screenshots.py OUT_DIR
 
-Indexes a small demo folder with the real model into a temp data dir, opens the window
-as `finder` would, types a paraphrase, and saves ``results.png`` (results and preview),
-``settings.png`` (the settings dialog), ``new-model.png`` (a model change under way)
-and ``empty.png`` (first run, no folders). Not part of the test suite.
+Indexes a small demo folder (in a temp home folder, with one damaged PDF) with the real
+model into a temp data dir, opens the window as `finder` would, types a paraphrase, and
+saves ``results.png`` (results and preview), ``similar.png`` (Files similar to …),
+``open-failed.png`` (no application opens the file: Copy path), ``failed.png`` (a
+damaged file's preview and the list of files that could not be read), ``settings.png``
+(the settings dialog), ``new-model.png`` (a model change under way) and ``empty.png``
+(first run, no folders). Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -16,11 +19,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
-from finder.app import build
+from finder.app import App, build
 from finder.embed import DEFAULT_MODEL, resolve_model_path
 
 DEMO = {
@@ -51,11 +54,42 @@ def wait_for(signal: object, timeout_ms: int = 120_000) -> None:
     loop.exec()
 
 
+def answered(built: App, action: object) -> None:
+    """Do ``action`` and wait for the answer it brings."""
+    loop = QEventLoop()
+    built.controller.results_changed.connect(loop.quit)
+    QTimer.singleShot(20_000, loop.quit)
+    action()  # type: ignore[operator]
+    loop.exec()
+    built.controller.results_changed.disconnect(loop.quit)
+    wait(800)  # the passage arrives after the list
+
+
+def grab_failures(built: App, out: Path) -> None:
+    """The damaged file selected (its preview says why), then the failures box."""
+    built.window.search.clear()
+    answered(built, lambda: QTest.keyClicks(built.window.search, "scanned-invoice.pdf"))
+    built.window.grab().save(str(out / "failed.png"))
+    built.window.show_failures()
+    wait(300)
+    box = built.window.findChild(QMessageBox)
+    assert box is not None
+    for button in box.findChildren(QPushButton):
+        if button.text().startswith("Show Details"):
+            button.click()
+    wait(300)
+    box.grab().save(str(out / "failed-list.png"))
+    box.close()
+
+
 def main(out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
         os.environ.setdefault("FINDER_CACHE_DIR", str(Path(tmp) / "cache"))
+        os.environ["HOME"] = tmp  # paths show as ~/Documents/…
+        root = Path(tmp) / "Documents"
+        root.mkdir()  # the first-run screen offers to index it
         os.environ["FINDER_CONFIG_DIR"] = str(Path(tmp) / "config")
         empty = build(Path(tmp) / "empty-data")
         empty.window.resize(1100, 680)
@@ -65,10 +99,11 @@ def main(out: Path) -> int:
         empty.shutdown()
         empty.window.close()
 
-        root = Path(tmp) / "Documents"
         for rel, text in DEMO.items():
             (root / rel).parent.mkdir(parents=True, exist_ok=True)
             (root / rel).write_text(text, encoding="utf-8")
+        (root / "scans").mkdir()
+        (root / "scans/scanned-invoice.pdf").write_bytes(b"%PDF-1.4 damaged in a download")
         built = build(Path(tmp) / "data")
         built.window.resize(1100, 680)
         built.window.show()
@@ -81,6 +116,14 @@ def main(out: Path) -> int:
             wait_for(built.controller.results_changed, 20_000)
         wait(1500)
         built.window.grab().save(str(out / "results.png"))
+        agreement = str(root / "2024/quotes/renovation-agreement.txt")
+        answered(built, lambda: built.window.find_similar(agreement))
+        built.window.grab().save(str(out / "similar.png"))
+        answered(built, lambda: QTest.keyClick(built.window.search, Qt.Key.Key_Escape))
+        built.window.open_selected()  # Xvfb has no application to open it with
+        wait(300)
+        built.window.grab().save(str(out / "open-failed.png"))
+        built.window.notice.hide()
         built.window.open_settings()
         wait(500)
         assert built.window.settings_dialog is not None
@@ -95,9 +138,10 @@ def main(out: Path) -> int:
         while not status.text().startswith("New model: understanding"):
             wait_for(built.bridge.progress)
         built.window.grab().save(str(out / "new-model.png"))
+        grab_failures(built, out)
         built.shutdown()
     app.quit()
-    print(f"saved results.png, settings.png, new-model.png and empty.png in {out}")
+    print(f"saved {', '.join(sorted(p.name for p in out.glob('*.png')))} in {out}")
     return 0
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QTextCursor
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from finder.app import App
 from finder.domain import Progress
@@ -107,7 +108,7 @@ def test_file_text_is_shown_literally_never_as_html(qtbot, indexed) -> None:
 
 
 def test_progress_of_a_real_indexing_run_is_shown(qtbot, make_app, tmp_path: Path) -> None:
-    """While the service indexes, the status bar says what it does; then "up to date"."""
+    """While the service indexes, the status bar says what it does; then what it found."""
     root = tmp_path / "many"
     for n in range(60):
         write(root / f"note-{n:02}.txt", f"Note number {n} about topic {n % 7}.")
@@ -116,7 +117,7 @@ def test_progress_of_a_real_indexing_run_is_shown(qtbot, make_app, tmp_path: Pat
     app.bridge.progress.connect(lambda _p: shown.append(app.window.status.activity.text()))
     add_folders_and_wait(qtbot, app, [root], 60)
     assert any(t.startswith(("Reading files", "Understanding text")) for t in shown), shown
-    qtbot.waitUntil(lambda: "60 files indexed" in app.window.status.activity.text())
+    qtbot.waitUntil(lambda: app.window.status.activity.text() == "60 files by content")
 
 
 def test_first_run_without_folders_offers_to_pick_some(qtbot, make_app) -> None:
@@ -153,3 +154,167 @@ def test_progress_text_says_when_a_new_models_index_is_built() -> None:
     assert progress_text(Progress("extracting", 5, 10, 2.0)) == (
         "Reading files 5 / 10 · 2 files/s · 2s left"
     )
+
+
+class NoHandlerDesktop(RecordingDesktop):
+    """A desktop where no application opens files and no file manager runs."""
+
+    def open(self, path: str) -> bool:
+        super().open(path)
+        return False
+
+    def reveal(self, path: str) -> bool:
+        super().reveal(path)
+        return False
+
+
+def results_paths(app: App) -> list[str]:
+    hits = [app.window.model.hit(r) for r in range(app.window.model.rowCount())]
+    return [h.path for h in hits if h is not None]
+
+
+def test_similar_files_end_with_esc_the_close_button_typing_and_filters(qtbot, indexed) -> None:
+    """ "Files similar to …" shows a ✕; Esc, ✕, a new query or a filter go back."""
+    app, root = indexed
+    window = app.window
+    type_query(qtbot, app, "bread")
+    searched = results_paths(app)
+    kitten = str(root / "pets/kitten.md")
+
+    def similar() -> None:
+        with qtbot.waitSignal(app.controller.results_changed, timeout=60_000):
+            window.find_similar(kitten)
+        assert not window.similar_banner.isHidden()
+        assert window.similar_banner.text.text() == "Files similar to kitten.md"
+        assert results_paths(app) != searched
+
+    similar()
+    with qtbot.waitSignal(app.controller.results_changed, timeout=60_000):
+        qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+    assert window.similar_banner.isHidden() and window.search.text() == "bread"
+    assert results_paths(app) == searched
+    similar()
+    with qtbot.waitSignal(app.controller.results_changed, timeout=60_000):
+        qtbot.mouseClick(window.similar_banner.close_button, Qt.MouseButton.LeftButton)
+    assert window.similar_banner.isHidden() and results_paths(app) == searched
+    similar()
+    type_query(qtbot, app, " dough")
+    assert window.similar_banner.isHidden()
+    similar()
+    window.filters.type_box.setCurrentText("Text and notes")
+    assert window.similar_banner.isHidden()
+
+
+def test_open_and_reveal_without_a_handler_say_so_and_offer_the_path(
+    qtbot, make_app, tmp_path: Path
+) -> None:
+    """When the desktop cannot open or show a file, the window says so; Copy path works."""
+    root = tmp_path / "files"
+    write(root / "notes/plumber.txt", "The plumber comes on Monday.")
+    app = make_app()
+    app.window.desktop = NoHandlerDesktop()
+    add_folders_and_wait(qtbot, app, [root], 1)
+    type_query(qtbot, app, "plumber")
+    window = app.window
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    assert not window.notice.isHidden()
+    assert window.notice.text.text().startswith("No application on this computer opens plumber.txt")
+    assert window.notice.action.text() == "Copy path"
+    qtbot.mouseClick(window.notice.action, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == str(root / "notes/plumber.txt")
+    assert window.notice.isHidden() and window.status.currentMessage() == "Path copied"
+    qtbot.keyClick(window.search, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.notice.text.text().startswith("No file manager could show the folder")
+
+
+def test_a_failed_files_preview_and_the_failures_box_give_its_reason(
+    qtbot, make_app, tmp_path: Path
+) -> None:
+    """A file that could not be read shows why in the preview; one failure is "1 file"."""
+    root = tmp_path / "files"
+    (root / "scans").mkdir(parents=True)
+    (root / "scans/broken-invoice.pdf").write_bytes(b"%PDF-1.7 truncated garbage")
+    write(root / "notes/plumber.txt", "The plumber comes on Monday.")
+    app = make_app()
+    add_folders_and_wait(qtbot, app, [root], 2)
+    window = app.window
+    qtbot.waitUntil(lambda: len(window._failures) == 1, timeout=60_000)
+    reason = window._failures[0][1]
+    type_query(qtbot, app, "broken-invoice.pdf plumber")
+    pdf = window.model.row_of(str(root / "scans/broken-invoice.pdf"))
+    note = window.model.row_of(str(root / "notes/plumber.txt"))
+    assert pdf is not None and note is not None
+    window.results.setCurrentIndex(window.model.index(note))  # a passage, marked
+    qtbot.waitUntil(lambda: "Monday" in window.preview.toPlainText())
+    window.results.setCurrentIndex(window.model.index(pdf))
+    qtbot.waitUntil(lambda: reason in window.preview.toPlainText())
+    unmarked = QTextCursor(window.preview.document()).charFormat().background().style()
+    assert unmarked == Qt.BrushStyle.NoBrush  # the passage's mark is not carried over
+    assert "could not read this file" in window.preview.toPlainText()
+    assert "indexed by name only" not in window.preview.toPlainText()
+    window.show_failures()
+    box = window.findChild(QMessageBox)
+    assert box is not None
+    assert box.text() == "1 file could not be read; it is found by its name only."
+
+
+def test_pause_is_offered_only_when_there_is_something_to_index(
+    qtbot, make_app, tmp_path: Path
+) -> None:
+    """With no folders the status bar offers no Pause; once a folder indexes, it does."""
+    app = make_app()
+    qtbot.waitUntil(lambda: "No folders" in app.window.status.activity.text())
+    assert app.window.status.pause.isHidden()
+    root = tmp_path / "files"
+    write(root / "a.txt", "A note about the kitten.")
+    add_folders_and_wait(qtbot, app, [root], 1)
+    assert not app.window.status.pause.isHidden()
+
+
+def test_the_context_menu_shows_the_keys_of_its_actions(qtbot, indexed) -> None:
+    """Open, Show in folder and Copy path show Enter, Ctrl+Enter and Ctrl+C; Copy path
+    says "Path copied"."""
+    app, _root = indexed
+    type_query(qtbot, app, "kitten")
+    hit = app.window.selected()
+    assert hit is not None
+    menu = app.window.context_menu(hit)
+    keys = {a.text(): a.shortcut().toString() for a in menu.actions()}
+    assert keys == {
+        "Open": "Return",
+        "Show in folder": "Ctrl+Return",
+        "Copy path": "Ctrl+C",
+        "Find similar files": "",
+    }
+    assert all(a.isShortcutVisibleInContextMenu() for a in menu.actions())
+    next(a for a in menu.actions() if a.text() == "Copy path").trigger()
+    assert app.window.status.currentMessage() == "Path copied"
+    assert QGuiApplication.clipboard().text() == hit.path
+
+
+def test_every_control_is_reachable_by_tab_and_named(qtbot, indexed) -> None:
+    """Tab from the search field visits every visible control, each with a name a
+    screen reader can say (its text or an accessible name)."""
+    app, _root = indexed
+    window = app.window
+    window.show()
+    qtbot.waitExposed(window)
+    type_query(qtbot, app, "kitten")
+    focusable = {
+        w
+        for w in window.findChildren(QWidget)
+        if w.isVisibleTo(window) and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+    }
+    reached, widget = set(), window.search
+    for _ in range(len(focusable) + 5):
+        reached.add(widget)
+        widget = widget.nextInFocusChain()
+        while not (widget.isVisibleTo(window) and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            widget = widget.nextInFocusChain()
+    assert focusable <= reached
+    unnamed = [
+        type(w).__name__
+        for w in focusable
+        if not (w.accessibleName() or getattr(w, "text", lambda: "")())
+    ]
+    assert unnamed == []

@@ -70,7 +70,7 @@ def test_hostile_names_are_plain_text_everywhere(
     [box] = window.findChildren(QMessageBox)
 
     labels = labels_showing(window, HOSTILE)
-    assert {window.note, window.status.activity} <= set(labels)
+    assert {window.similar_banner.text, window.status.activity} <= set(labels)
     assert all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)
     assert box.textFormat() == Qt.TextFormat.PlainText
     [details] = box.findChildren(QTextEdit)

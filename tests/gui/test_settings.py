@@ -7,12 +7,13 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
 
 from finder.app import App
 from finder.gui.filters import ANY_FOLDER, filter_terms
 from finder.gui.preferences import VERSION, Preferences
+from finder.gui.settings_dialog import SettingsDialog
 from finder.settings import IndexSettings, read_settings_file, settings_file
 from tests.conftest import write
 from tests.gui.conftest import add_folders_and_wait
@@ -138,3 +139,33 @@ def test_the_window_remembers_its_layout_and_filters(qtbot, make_app, tmp_path: 
     app.shutdown()
     later = Preferences.load(tmp_path / "config")
     assert (later.type_filter, later.age_filter) == ("Code", "Past month")
+
+
+def test_settings_read_folders_first_and_keep_model_and_threads_under_advanced(
+    qtbot, monkeypatch, tmp_path: Path
+) -> None:
+    """Folders come first; model and threads sit under "Advanced" with a sentence each;
+    Add folder… opens at the home folder; folders read from home (~/Documents)."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    dialog = SettingsDialog(["/srv/files"], IndexSettings())
+    qtbot.addWidget(dialog)
+    layout = dialog.layout()
+    order = [layout.itemAt(i).widget() for i in range(layout.count())]
+    assert order.index(dialog.folders) < order.index(dialog.advanced)
+    assert dialog.model.parent() is dialog.advanced and dialog.threads.parent() is dialog.advanced
+    sentences = [label.text() for label in dialog.advanced.findChildren(QLabel) if label.wordWrap()]
+    assert len(sentences) == 2 and all(s.endswith(".") for s in sentences)
+    seen: list[str] = []
+
+    def look_and_cancel() -> None:
+        picker = QApplication.activeModalWidget()
+        assert isinstance(picker, QFileDialog)
+        seen.append(picker.directory().absolutePath())
+        picker.reject()
+
+    QTimer.singleShot(200, look_and_cancel)
+    dialog._pick_folder()
+    assert seen == [str(tmp_path)] and dialog.roots() == ["/srv/files"]
+    dialog.add_folder(str(tmp_path / "Documents"))  # shown from home, kept as the real path
+    assert dialog.folders.item(1).text() == "~/Documents"
+    assert dialog.roots() == ["/srv/files", str(tmp_path / "Documents")]
