@@ -19,7 +19,6 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from finder.embed import Embedder, resolve_model_path
-from finder.gui.bool_refcounts import guard_bool_refcounts
 from finder.gui.desktop import Desktop
 from finder.gui.index_bridge import IndexBridge
 from finder.gui.main_window import MainWindow
@@ -68,7 +67,6 @@ def build(
     config_dir: Path | None = None,
 ) -> App:
     """Build the app over ``data_dir``; indexing starts at once in the background."""
-    guard_bool_refcounts()  # before the first signal: PySide6 6.12 leaks True on emit
     bridge = IndexBridge()
     service = IndexService(
         data_dir,

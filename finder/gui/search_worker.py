@@ -19,8 +19,9 @@ from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal, Sl
 
 from finder.domain import SearchHit
 from finder.engine import Engine
+from finder.errors import FinderError
 from finder.query import QueryError
-from finder.store.catalog import CatalogError
+from finder.store.catalog import CatalogDamagedError, CatalogError
 
 RESULT_LIMIT = 50
 DEBOUNCE_MS = 120
@@ -47,6 +48,9 @@ class SearchWorker(QObject):
         if self._engine is None:
             try:
                 self._engine = Engine.open_reader(self.data_dir, cache_dir=self.cache_dir)
+            except CatalogDamagedError as err:  # the service rebuilds it; say why meanwhile
+                self.problem.emit(str(err))
+                return None
             except CatalogError:
                 return None  # nothing indexed yet: the next request tries again
         return self._engine
@@ -70,7 +74,7 @@ class SearchWorker(QObject):
                 if request_id != self.latest:
                     return
             self.answered.emit(request_id, engine.search(query, RESULT_LIMIT), True)
-        except QueryError as err:
+        except (QueryError, FinderError) as err:  # a bad query; a damaged index
             self.problem.emit(str(err))
 
     @Slot(int, str)
@@ -80,7 +84,7 @@ class SearchWorker(QObject):
             return
         try:
             self.answered.emit(request_id, engine.similar(path, RESULT_LIMIT), True)
-        except LookupError as err:
+        except (LookupError, FinderError) as err:
             self.problem.emit(str(err))
 
     @Slot(int, int)
