@@ -10,6 +10,7 @@ head -1``). All run on the main thread of ``finder``.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from finder.embed.process_embedder import EmbedderProcessError
-from finder.errors import FinderError
+from finder.errors import DiskFullError, FinderError
 from finder.query import QueryError
 from finder.store.catalog import CatalogError
 from finder.store.lock import WriterLockedError
@@ -95,6 +96,8 @@ def describe(err: Exception, data_dir: Path) -> str:
     if not isinstance(err, OSError) or err.errno is None:
         return str(err)  # raised by finder with its own message
     where = os.fsdecode(err.filename) if err.filename is not None else ""
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):  # a write finder did not wrap itself
+        return str(DiskFullError(Path(os.path.dirname(where)) if where else data_dir))
     reason = err.strerror or str(err)
     if isinstance(err, PermissionError) and where and _within(where, data_dir):
         return (

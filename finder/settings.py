@@ -143,6 +143,9 @@ class IndexSettings:
         """Settings from a decoded JSON object (see :meth:`from_json`)."""
         if not isinstance(data, dict):
             raise SettingsError(f"settings must be a JSON object, not {_shown(data)}")
+        version = data.get("version", SETTINGS_VERSION)
+        if type(version) is not int:  # bool is an int too: not a version
+            raise SettingsError(f'"version" must be a whole number, not {_shown(version)}')
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         return replace(cls(), **known)
 

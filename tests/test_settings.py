@@ -255,6 +255,7 @@ GOOD_FILE = {"version": FILE_VERSION, "roots": ["/home/me/docs"], "index": {"thr
         ({"index": {"extract_memory_mb": 8}}, '"extract_memory_mb" must be a whole number >= 128'),
         ({"index": ["threads", 2]}, 'settings must be a JSON object, not ["threads", 2]'),
         ({"index": None}, "settings must be a JSON object, not null"),
+        ({"index": {"version": "big"}}, '"version" must be a whole number, not "big"'),
     ],
 )
 def test_a_file_breaking_the_schema_is_set_aside_naming_the_bad_key(

@@ -64,15 +64,15 @@ class Catalog:
             for pragma in sql.PRAGMAS:
                 if not (readonly and "journal_mode" in pragma):
                     self._db.execute(pragma)
-            if not readonly:
-                self._db.executescript(sql.CREATE)
+            if not readonly:  # all tables or none: a reader never meets half a schema
+                self._db.executescript(f"BEGIN IMMEDIATE;\n{sql.CREATE}\nCOMMIT;")
             self._check_version()
         except sqlite3.DatabaseError as err:
             self._db.close()
             if is_damage(err):
                 note_damage(path, str(err))
                 raise CatalogDamagedError(path, str(err)) from err
-            if getattr(err, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+            if _out_of_space(err, path.parent):
                 raise DiskFullError(path.parent) from err
             raise CatalogError(f"cannot open the catalog {path}: {err}") from err
         self._inode = os.stat(path).st_ino
@@ -370,3 +370,18 @@ class Catalog:
 
 def _file_state(row: tuple) -> FileState:
     return FileState(row[0], row[1], row[2], row[3], row[4], FileStatus(row[5]))
+
+
+def _out_of_space(err: sqlite3.DatabaseError, folder: Path) -> bool:
+    """SQLITE_FULL, or an I/O error where the disk is (nearly) full: SQLite reports a
+    -shm or -wal file it cannot grow at open as a plain "disk I/O error"."""
+    code = getattr(err, "sqlite_errorcode", None)
+    if code == sqlite3.SQLITE_FULL:
+        return True
+    if code is None or code & 0xFF != sqlite3.SQLITE_IOERR:
+        return False
+    try:
+        stat = os.statvfs(folder)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
+    return stat.f_bavail * stat.f_frsize < 1 << 20
