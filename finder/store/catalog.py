@@ -269,6 +269,13 @@ class Catalog:
         no scoring, and a very common term stops early)."""
         return int(self._db.execute(sql.COUNT_MATCHES, (fts_term, cap)).fetchone()[0])
 
+    def count_name_matches(self, fts_term: str) -> int:
+        """How many file names match one FTS5 term."""
+        return int(self._db.execute(sql.COUNT_NAME_MATCHES, (fts_term,)).fetchone()[0])
+
+    def count_files(self) -> int:
+        return int(self._db.execute(sql.COUNT_FILES).fetchone()[0])
+
     def keyword_files(self, fts_query: str, limit: int) -> list[tuple[int, float]]:
         """(file id, bm25 over file names) best first, higher is better."""
         rows = self._db.execute(sql.KEYWORD_FILES, (fts_query, limit))
