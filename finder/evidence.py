@@ -25,7 +25,11 @@ K1 = 1.2
 
 
 def idf(matches: int, total: int) -> float:
-    """FTS5's IDF of a term found in ``matches`` of ``total`` rows (never below 1e-6)."""
+    """FTS5's IDF of a term found in ``matches`` of ``total`` rows (never below 1e-6).
+
+    ``total`` may be a stale count (the searcher counts passages once a minute): it is
+    taken to be at least ``matches``."""
+    total = max(total, matches)
     return max(math.log((total - matches + 0.5) / (matches + 0.5)), 1e-6)
 
 

@@ -71,8 +71,10 @@ class FusionWeights:
     feedback_files: int = 2  # from the fused ranking and as many from the keyword leg
     feedback_weight: float = 0.5
     # Absolute strength (the share of the query's IDF mass, see finder.evidence) at which
-    # a leg's evidence counts fully. Keyword: half its weight is min-max as before (BM25's
-    # order among strong hits), half min(strength / saturation, 1). Names: absolute only.
+    # a leg's evidence counts fully. Keyword: min(strength / saturation, 1) times
+    # (1 + min-max score) / 2, so BM25 still orders strong hits; names: absolute only. Only
+    # keyword hits at full strength feed back into the meaning leg. Measured on the home
+    # set (MRR@10 0.826 -> 0.859) and BEIR (SciFact 0.741 -> 0.740, NFCorpus 0.372 -> 0.374).
     keyword_saturation: float = 0.3
     name_saturation: float = 1.0
 
@@ -134,14 +136,16 @@ class Searcher:
         strong_k = _strength(kw_rarity, w.keyword_saturation)
         strong_n = _strength(name_rarity, w.name_saturation)
         others: list[_Leg] = [
-            ("keyword", w.keyword, keyword, lambda rel, raw: (rel + strong_k(raw)) / 2),
+            ("keyword", w.keyword, keyword, lambda rel, raw: strong_k(raw) * (1 + rel) / 2),
             ("name", w.name, names, lambda _rel, raw: strong_n(raw)),
         ]
         # Weighted by the first answer's best similarity, also once feedback moved the query.
         weight = w.meaning_per_similarity * (meaning[0][2] if meaning else 0.0)
         evidence = self._fuse([("meaning", weight, meaning, None), *others])
         feedback = (
-            self._feedback(vector, evidence, keyword) if vector is not None and meaning else None
+            self._feedback(vector, evidence, [r for r in keyword if strong_k(r[2]) >= 1.0])
+            if vector is not None and meaning
+            else None
         )
         if feedback is not None:
             moved = self._meaning(feedback, pool)

@@ -24,7 +24,6 @@ PERSONAL = {
     ),
 }
 QUESTIONS = {
-    "when the puppy got its shots": "bella-immunisation-record.txt",
     "music classes for our daughter": "piano-lessons.txt",
 }
 
