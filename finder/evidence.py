@@ -62,7 +62,7 @@ class QueryRarity:
 
 # Logistic calibration of :func:`confidence`, fitted on the home-folder development set
 # (tests/bench/home_no_answer.tsv and the data set's queries.tsv): see README, "Confidence".
-_BIAS, _COSINE, _KEYWORD, _NAME = -9.1, 13.5, 1.9, 8.2
+_BIAS, _COSINE, _KEYWORD, _NAME = -9.7, 13.9, 3.0, 7.2
 STRONG = 0.5  # at or above: a strong match
 WEAK = 0.02  # below: a weak match ("related" between the two)
 

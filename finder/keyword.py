@@ -30,26 +30,33 @@ class KeywordLegs:
         self.budget = postings_budget  # matching chunks the passage leg may score
         self._passage_count: tuple[float, int] | None = None  # (when counted, how many)
 
-    def passages(self, q: Query, k: int) -> tuple[LegResult, QueryRarity | None]:
-        """Files by their best passage's BM25 (the ``k`` best passages scored)."""
+    def passages(self, q: Query, k: int) -> tuple[LegResult, dict[int, float]]:
+        """Files by their best passage's BM25 (the ``k`` best passages scored), and each
+        file's strength: the share of the query's IDF mass whose terms that passage holds
+        (distinct terms: a word repeated in a passage raises BM25, not the share)."""
         terms = fts_terms(q)
         if not terms:
-            return [], None
+            return [], {}
         counts = {t: self.catalog.count_matches(t, self.budget + 1) for t in terms}
         kept = self._affordable(terms, counts)
         rows = self.catalog.keyword_chunks(" OR ".join(kept), k)
+        leg = best_per_file((f, c, s) for c, f, s in rows)
         rarity = QueryRarity.of(counts, self._passages())
-        return best_per_file((f, c, s) for c, f, s in rows), rarity
+        chunks = [c for _f, c, _s in leg if c is not None]
+        holding = {t: self.catalog.chunks_matching(t, chunks) for t in kept}
+        strength = {f: rarity.share([t for t in kept if c in holding[t]]) for f, c, _s in leg}
+        return leg, strength
 
-    def names(self, q: Query, k: int) -> tuple[LegResult, QueryRarity | None]:
-        """Files by the BM25 of their name (no passage)."""
+    def names(self, q: Query, k: int) -> tuple[LegResult, dict[int, float]]:
+        """Files by the BM25 of their name (no passage), and each name's strength: its
+        BM25 as a share of the query's IDF mass among file names."""
         terms = fts_terms(q)
         if not terms:
-            return [], None
+            return [], {}
         files = self.catalog.count_files()
         rarity = QueryRarity.of({t: self.catalog.count_name_matches(t) for t in terms}, files)
         rows = self.catalog.keyword_files(" OR ".join(terms), k)
-        return [(f, None, s) for f, s in rows], rarity
+        return [(f, None, s) for f, s in rows], {f: rarity.strength(s) for f, s in rows}
 
     def _passages(self) -> int:
         """How many passages the index holds (for IDF), counted at most once a minute:

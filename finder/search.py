@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from finder.domain import SearchHit
-from finder.evidence import QueryRarity, confidence
+from finder.evidence import confidence
 from finder.keyword import KeywordLegs, LegResult, best_per_file, phrase
 from finder.query import Query, parse_query
 from finder.stopwords import STOPWORDS
@@ -70,11 +70,13 @@ class FusionWeights:
     similarity_window: float = 0.4
     feedback_files: int = 2  # from the fused ranking and as many from the keyword leg
     feedback_weight: float = 0.5
-    # Absolute strength (the share of the query's IDF mass, see finder.evidence) at which
-    # a leg's evidence counts fully. Keyword: min(strength / saturation, 1) times
-    # (1 + min-max score) / 2, so BM25 still orders strong hits; names: absolute only. Only
-    # keyword hits at full strength feed back into the meaning leg. Measured on the home
-    # set (MRR@10 0.826 -> 0.859) and BEIR (SciFact 0.741 -> 0.740, NFCorpus 0.372 -> 0.374).
+    # Absolute strength (the share of the query's IDF mass, see finder.keyword) at which a
+    # leg's evidence counts fully. Keyword: min(strength / saturation, 1) times
+    # (1 + min-max score) / 2, so BM25 still orders strong hits and a stray word weighs
+    # little; names: absolute only. Only keyword hits at full strength feed back into the
+    # meaning leg. Measured on the home set (MRR@10 0.826 -> 0.859 before .eml was read)
+    # and BEIR (SciFact 0.741 -> 0.739, NFCorpus 0.372 -> 0.373); min-max alone let one
+    # common word in a long technical file outrank a short letter that answers by meaning.
     keyword_saturation: float = 0.3
     name_saturation: float = 1.0
 
@@ -89,9 +91,9 @@ class _FileEvidence:
     strengths: dict[str, float] = field(default_factory=dict)  # leg -> absolute, in [0, 1]
 
 
-# A leg to fuse: (name, weight, answer, scale). ``scale(relative, raw)`` turns the min-max
-# normalised and the raw score into the contribution per unit of weight (None: relative).
-_Leg = tuple[str, float, LegResult, Callable[[float, float], float] | None]
+# A leg to fuse: (name, weight, answer, scale). ``scale(relative, file id)`` turns a file's
+# min-max normalised score into its contribution per unit of weight (None: relative).
+_Leg = tuple[str, float, LegResult, Callable[[float, int], float] | None]
 
 
 class Searcher:
@@ -124,26 +126,26 @@ class Searcher:
         pool = w.candidates * (10 if query.filters else 1)
         embedding = self._start_embedding(query) if legs in ("hybrid", "meaning") else None
         text_legs = self._keyword_legs
-        keyword, kw_rarity = text_legs.passages(query, pool) if legs != "meaning" else ([], None)
+        keyword, kw_strength = text_legs.passages(query, pool) if legs != "meaning" else ([], {})
         in_names = legs in ("hybrid", "text")
-        names, name_rarity = text_legs.names(query, pool) if in_names else ([], None)
+        names, name_strength = text_legs.names(query, pool) if in_names else ([], {})
         vector = embedding.result() if embedding is not None else None
         meaning = self._meaning(vector, pool) if vector is not None else []
         if legs in ("keyword", "meaning"):
             single = meaning if legs == "meaning" else keyword
             ev = self._fuse([(legs, 1.0, single, None)])
             return self._hits(query, ev, limit, vector, meaning)
-        strong_k = _strength(kw_rarity, w.keyword_saturation)
-        strong_n = _strength(name_rarity, w.name_saturation)
+        strong_k = _saturated(kw_strength, w.keyword_saturation)
+        strong_n = _saturated(name_strength, w.name_saturation)
         others: list[_Leg] = [
-            ("keyword", w.keyword, keyword, lambda rel, raw: strong_k(raw) * (1 + rel) / 2),
-            ("name", w.name, names, lambda _rel, raw: strong_n(raw)),
+            ("keyword", w.keyword, keyword, lambda rel, f: strong_k(f) * (1 + rel) / 2),
+            ("name", w.name, names, lambda _rel, f: strong_n(f)),
         ]
         # Weighted by the first answer's best similarity, also once feedback moved the query.
         weight = w.meaning_per_similarity * (meaning[0][2] if meaning else 0.0)
         evidence = self._fuse([("meaning", weight, meaning, None), *others])
         feedback = (
-            self._feedback(vector, evidence, [r for r in keyword if strong_k(r[2]) >= 1.0])
+            self._feedback(vector, evidence, [r for r in keyword if strong_k(r[0]) >= 1.0])
             if vector is not None and meaning
             else None
         )
@@ -151,8 +153,10 @@ class Searcher:
             moved = self._meaning(feedback, pool)
             evidence = self._fuse([("meaning", weight, moved, None), *others])
         self._exact(query, evidence)
-        _note_strengths(evidence, "keyword", keyword, kw_rarity)
-        _note_strengths(evidence, "name", names, name_rarity)
+        for leg, strengths in (("keyword", kw_strength), ("name", name_strength)):
+            for file_id, value in strengths.items():
+                if file_id in evidence:
+                    evidence[file_id].strengths[leg] = value
         return self._hits(query, evidence, limit, vector, meaning)
 
     # --- legs -------------------------------------------------------------------------
@@ -198,14 +202,14 @@ class Searcher:
         moved = vector + self.weights.feedback_weight * found.mean(axis=0)
         return moved / max(float(np.linalg.norm(moved)), 1e-12)
 
-    def _keyword(self, q: Query, k: int) -> tuple[LegResult, QueryRarity | None]:
+    def _keyword(self, q: Query, k: int) -> tuple[LegResult, dict[int, float]]:
         return self._keyword_legs.passages(q, k)
 
     def _fuse(self, answers: list[_Leg]) -> dict[int, _FileEvidence]:
         """Each file's weighted sum of its legs' scaled scores.
 
         A leg's score is min-max normalised (BM25 and cosine live on unrelated scales),
-        then given with the raw score to the leg's ``scale``, which may weigh in how
+        then given with the file id to the leg's ``scale``, which may weigh in how
         strong the evidence is in absolute terms (see :class:`FusionWeights`).
         """
         evidence: dict[int, _FileEvidence] = {}
@@ -214,7 +218,7 @@ class Searcher:
             low = min((s for _, _, s in result), default=0.0)
             for file_id, chunk_id, raw in result:
                 relative = (raw - low) / (top - low) if top > low else 1.0
-                contribution = weight * (scale(relative, raw) if scale else relative)
+                contribution = weight * (scale(relative, file_id) if scale else relative)
                 e = evidence.setdefault(file_id, _FileEvidence())
                 e.score += contribution
                 e.matched_by.add(leg)
@@ -363,18 +367,6 @@ def snippet(text: str, terms: list[str], width: int = 320) -> str:
     return ("… " if start > 0 else "") + flat[start:end] + (" …" if end < len(flat) else "")
 
 
-def _note_strengths(
-    ev: dict[int, _FileEvidence], leg: str, result: LegResult, rarity: QueryRarity | None
-) -> None:
-    """Record each file's absolute strength in ``leg`` (for its confidence)."""
-    if rarity is not None:
-        for file_id, _chunk, raw in result:
-            if file_id in ev:
-                ev[file_id].strengths[leg] = rarity.strength(raw)
-
-
-def _strength(rarity: QueryRarity | None, saturation: float) -> Callable[[float], float]:
-    """A leg's raw score as absolute strength in [0, 1], full at ``saturation``."""
-    if rarity is None:
-        return lambda _raw: 0.0
-    return lambda raw: min(rarity.strength(raw) / saturation, 1.0)
+def _saturated(strengths: dict[int, float], saturation: float) -> Callable[[int], float]:
+    """A file's strength in a leg scaled to be full (1) at ``saturation``, 0 if unmatched."""
+    return lambda file_id: min(strengths.get(file_id, 0.0) / saturation, 1.0)

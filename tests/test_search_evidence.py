@@ -24,6 +24,7 @@ PERSONAL = {
     ),
 }
 QUESTIONS = {
+    "when the puppy got its shots": "bella-immunisation-record.txt",
     "music classes for our daughter": "piano-lessons.txt",
 }
 

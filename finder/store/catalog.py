@@ -269,6 +269,13 @@ class Catalog:
         no scoring, and a very common term stops early)."""
         return int(self._db.execute(sql.COUNT_MATCHES, (fts_term, cap)).fetchone()[0])
 
+    def chunks_matching(self, fts_term: str, chunk_ids: Sequence[int]) -> set[int]:
+        """Which of ``chunk_ids`` match one FTS5 term."""
+        if not chunk_ids:
+            return set()
+        query = sql.CHUNKS_MATCHING.format(marks=sql.marks(len(chunk_ids)))
+        return {r[0] for r in self._db.execute(query, (fts_term, *chunk_ids))}
+
     def count_name_matches(self, fts_term: str) -> int:
         """How many file names match one FTS5 term."""
         return int(self._db.execute(sql.COUNT_NAME_MATCHES, (fts_term,)).fetchone()[0])
