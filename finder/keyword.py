@@ -43,7 +43,7 @@ class KeywordLegs:
         leg = best_per_file((f, c, s) for c, f, s in rows)
         rarity = QueryRarity.of(counts, self._passages())
         chunks = [c for _f, c, _s in leg if c is not None]
-        holding = {t: self.catalog.chunks_matching(t, chunks) for t in kept}
+        holding = {t: self.catalog.chunks_matching(t, chunks, self.budget) for t in kept}
         strength = {f: rarity.share([t for t in kept if c in holding[t]]) for f, c, _s in leg}
         return leg, strength
 

