@@ -233,6 +233,7 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
         "page": hit.page,
         "modified": datetime.fromtimestamp(hit.modified_ns / 1e9).astimezone().isoformat(),
         "matched_by": list(hit.matched_by),
+        "confidence": hit.confidence,
     }
 
 

@@ -81,6 +81,9 @@ class SearchHit:
     """One file in a result list, with the passage that best explains why.
 
     ``matched_by`` names the evidence: any of "name", "keyword", "meaning", "exact".
+    ``confidence`` is the estimated chance, in [0, 1], that the file is what the query is
+    after, judged on absolute evidence (see :mod:`finder.evidence`); None when no query
+    text was ranked (a listing by filters alone).
     """
 
     path: str
@@ -91,6 +94,7 @@ class SearchHit:
     matched_by: tuple[str, ...]
     terms: tuple[str, ...] = ()
     chunk_id: int | None = None
+    confidence: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,8 @@ def indexed_dir(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> tu
 
 
 def test_search_json_has_the_documented_fields(indexed_dir: tuple[Path, Path]) -> None:
-    """`search --json` prints an array of {path, score, snippet, page, modified, matched_by}."""
+    """`search --json` prints an array of {path, score, snippet, page, modified, matched_by,
+    confidence}."""
     root, data = indexed_dir
     done = finder(data, "search", "when to trim flowering shrubs", "--json", "--limit", "1")
     assert done.returncode == 0, done.stderr
@@ -45,7 +46,8 @@ def test_search_json_has_the_documented_fields(indexed_dir: tuple[Path, Path]) -
     assert datetime.fromisoformat(hit["modified"]).timestamp() == pytest.approx(
         (root / "garden/roses.md").stat().st_mtime, abs=1e-3
     )
-    assert set(hit) == {"path", "score", "snippet", "page", "modified", "matched_by"}
+    assert 0.0 <= hit["confidence"] <= 1.0
+    assert set(hit) == {"path", "score", "snippet", "page", "modified", "matched_by", "confidence"}
 
 
 def test_search_stdin_prints_one_json_line_per_query(indexed_dir: tuple[Path, Path]) -> None:

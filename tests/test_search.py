@@ -50,7 +50,7 @@ def test_a_term_too_common_for_the_budget_is_left_out_of_the_keyword_leg(
     query = parse_query("report zeppelin")
     roomy = Searcher(engine.catalog, None, None)
     tight = Searcher(engine.catalog, None, None, FusionWeights(keyword_postings=3))
-    assert len(roomy._keyword(query, 50)) == 7
-    assert [f for f, _c, _s in tight._keyword(query, 50)] == [
+    assert len(roomy._keyword(query, 50)[0]) == 7
+    assert [f for f, _c, _s in tight._keyword(query, 50)[0]] == [
         engine.catalog.file_id(str(tmp_path / "files/zeppelin.txt"))
     ]

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from finder.extract import _hostile, html, office, pdf, rtf, text
+from finder.extract import _hostile, html, mail, office, pdf, rtf, text
 from finder.extract.reading import open_regular
 from finder.extract.types import Extracted, ExtractionError, ExtractLimits
 
@@ -47,6 +47,7 @@ EXTRACTORS: dict[str, Extractor] = {
     ".odt": office.extract_odt,
     ".epub": office.extract_epub,
     ".rtf": rtf.extract,
+    ".eml": mail.extract,
 }
 """Lower-cased suffix (with the dot) -> extractor."""
 

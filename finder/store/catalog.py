@@ -20,7 +20,7 @@ import numpy as np
 from finder.domain import Chunk, FileState, FileStatus
 from finder.errors import DiskFullError, FinderError
 from finder.store import schema as sql
-from finder.store.sqlite_damage import is_damage, note_damage, reports_damage
+from finder.store.sqlite_damage import is_damage, is_out_of_space, note_damage, reports_damage
 
 
 class CatalogError(Exception):
@@ -72,7 +72,7 @@ class Catalog:
             if is_damage(err):
                 note_damage(path, str(err))
                 raise CatalogDamagedError(path, str(err)) from err
-            if _out_of_space(err, path.parent):
+            if is_out_of_space(err, path.parent):
                 raise DiskFullError(path.parent) from err
             raise CatalogError(f"cannot open the catalog {path}: {err}") from err
         self._inode = os.stat(path).st_ino
@@ -118,7 +118,7 @@ class Catalog:
         try:
             yield
         except sqlite3.OperationalError as err:
-            if getattr(err, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+            if is_out_of_space(err, self.path.parent):
                 raise DiskFullError(self.path.parent) from err
             raise
 
@@ -290,6 +290,28 @@ class Catalog:
         no scoring, and a very common term stops early)."""
         return int(self._db.execute(sql.COUNT_MATCHES, (fts_term, cap)).fetchone()[0])
 
+    def chunks_matching(self, fts_term: str, chunk_ids: Sequence[int], cap: int) -> set[int]:
+        """Which of ``chunk_ids`` match one FTS5 term.
+
+        Reading the term's whole posting list and intersecting is ~50x faster than FTS5's
+        ``rowid IN (...)`` plan (one lookup per id); past ``cap`` postings that plan is used.
+        """
+        if not chunk_ids:
+            return set()
+        wanted = set(chunk_ids)
+        rows = self._db.execute(sql.CHUNKS_MATCHING, (fts_term, cap + 1)).fetchall()
+        if len(rows) <= cap:
+            return {r[0] for r in rows} & wanted
+        query = sql.CHUNKS_MATCHING_AMONG.format(marks=sql.marks(len(chunk_ids)))
+        return {r[0] for r in self._db.execute(query, (fts_term, *chunk_ids))}
+
+    def count_name_matches(self, fts_term: str) -> int:
+        """How many file names match one FTS5 term."""
+        return int(self._db.execute(sql.COUNT_NAME_MATCHES, (fts_term,)).fetchone()[0])
+
+    def count_files(self) -> int:
+        return int(self._db.execute(sql.COUNT_FILES).fetchone()[0])
+
     def keyword_files(self, fts_query: str, limit: int) -> list[tuple[int, float]]:
         """(file id, bm25 over file names) best first, higher is better."""
         rows = self._db.execute(sql.KEYWORD_FILES, (fts_query, limit))
@@ -370,18 +392,3 @@ class Catalog:
 
 def _file_state(row: tuple) -> FileState:
     return FileState(row[0], row[1], row[2], row[3], row[4], FileStatus(row[5]))
-
-
-def _out_of_space(err: sqlite3.DatabaseError, folder: Path) -> bool:
-    """SQLITE_FULL, or an I/O error where the disk is (nearly) full: SQLite reports a
-    -shm or -wal file it cannot grow at open as a plain "disk I/O error"."""
-    code = getattr(err, "sqlite_errorcode", None)
-    if code == sqlite3.SQLITE_FULL:
-        return True
-    if code is None or code & 0xFF != sqlite3.SQLITE_IOERR:
-        return False
-    try:
-        stat = os.statvfs(folder)
-    except (OSError, AttributeError):  # no statvfs on Windows
-        return False
-    return stat.f_bavail * stat.f_frsize < 1 << 20

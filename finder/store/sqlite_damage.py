@@ -1,4 +1,4 @@
-"""Telling a damaged SQLite file from a busy one, and noting the damage for the writer.
+"""Telling a damaged or full SQLite file from a busy one, and noting damage for the writer.
 
 SQLite reports a garbled page, a truncated file or a file that is not a database as
 ``sqlite3.DatabaseError`` (SQLITE_CORRUPT, SQLITE_NOTADB); a locked, busy or full
@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -84,3 +85,18 @@ def reports_damage(error: Callable[[Path, str], Exception]) -> Callable[[type[_T
         return cls
 
     return decorate
+
+
+def is_out_of_space(err: sqlite3.DatabaseError, folder: Path) -> bool:
+    """SQLITE_FULL, or an I/O error where the disk is (nearly) full: SQLite reports a
+    -shm or -wal file it cannot grow at open as a plain "disk I/O error"."""
+    code = getattr(err, "sqlite_errorcode", None)
+    if code == sqlite3.SQLITE_FULL:
+        return True
+    if code is None or code & 0xFF != sqlite3.SQLITE_IOERR:
+        return False
+    try:
+        stat = os.statvfs(folder)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
+    return stat.f_bavail * stat.f_frsize < 1 << 20

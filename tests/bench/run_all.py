@@ -10,7 +10,8 @@ Runs, each in its own process, and stitches their Markdown together under one he
    chunks, memory, cold search; then ``bench_engine.py --only 3 --scale 10000`` for
    latency at 10k chunks.
 2. ``bench_quality.py``: nDCG@10 / recall@100 / MRR@10 on every collection, keyword,
-   meaning, hybrid and Recoll, and the exact-match regression set.
+   meaning, hybrid and Recoll, and the exact-match regression set; ``bench_home.py``:
+   the home-folder set per category, the same four systems, and the confidence check.
 3. ``bench_watch.py``: save-to-searchable latency, idle CPU, startup reconcile.
 4. ``bench_window.py``: time until the window is on screen (under ``xvfb-run`` when
    there is no display).
@@ -41,6 +42,7 @@ FULL = [
     ("Engine: indexing, latency at 100k chunks, memory", ["bench_engine.py"]),
     ("Engine: latency at 10k chunks", ["bench_engine.py", "--only", "3", "--scale", "10000"]),
     ("Search quality", ["bench_quality.py"]),
+    ("Search quality in a home folder", ["bench_home.py"]),
     ("Live service", ["bench_watch.py"]),
     ("The window", ["bench_window.py"]),
     ("A model change while searching", ["bench_rebuild.py"]),

@@ -113,6 +113,10 @@ class Recoll:
 
     def search(self, text: str) -> list[str]:
         """Document ids (file stems), best first, at most ``DEPTH``."""
+        return [Path(p).stem for p in self.paths(text)]
+
+    def paths(self, text: str) -> list[str]:
+        """Absolute paths of the matching files, best first, at most ``DEPTH``."""
         words = " ".join(re.findall(r"\w+", text))
         done = subprocess.run(
             ["recollq", "-c", str(self.config), "-o", "-b", "-n", f"0-{DEPTH}", words],
@@ -121,4 +125,4 @@ class Recoll:
             text=True,
         )
         urls = [line for line in done.stdout.splitlines() if line.startswith("file://")]
-        return [Path(unquote(urlparse(url).path)).stem for url in urls]
+        return [unquote(urlparse(url).path) for url in urls]

@@ -1,0 +1,113 @@
+"""The keyword legs of a search: BM25 over passages and over file names (FTS5).
+
+Each leg answers one entry per file (its best passage) and the query's
+:class:`~finder.evidence.QueryRarity` in that leg (the IDF of each term among passages
+or among file names), so fusion can tell a strong match from a weak one in absolute
+terms. Thread: used by its searcher's thread only (it reads the searcher's catalog).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable
+
+from finder.evidence import QueryRarity
+from finder.query import Query
+from finder.stopwords import STOPWORDS
+from finder.store.catalog import Catalog
+
+# One leg's answer: (file id, best chunk id or None, raw score), best file first, each
+# file once.
+LegResult = list[tuple[int, int | None, float]]
+
+
+class KeywordLegs:
+    """BM25 over passages (within a postings budget) and over file names."""
+
+    def __init__(self, catalog: Catalog, postings_budget: int) -> None:
+        self.catalog = catalog
+        self.budget = postings_budget  # matching chunks the passage leg may score
+        self._passage_count: tuple[float, int] | None = None  # (when counted, how many)
+
+    def passages(self, q: Query, k: int) -> tuple[LegResult, dict[int, float]]:
+        """Files by their best passage's BM25 (the ``k`` best passages scored), and each
+        file's strength: the share of the query's IDF mass whose terms that passage holds
+        (distinct terms: a word repeated in a passage raises BM25, not the share)."""
+        terms = fts_terms(q)
+        if not terms:
+            return [], {}
+        counts = {t: self.catalog.count_matches(t, self.budget + 1) for t in terms}
+        kept = self._affordable(terms, counts)
+        rows = self.catalog.keyword_chunks(" OR ".join(kept), k)
+        leg = best_per_file((f, c, s) for c, f, s in rows)
+        rarity = QueryRarity.of(counts, self._passages())
+        chunks = [c for _f, c, _s in leg if c is not None]
+        holding = {t: self.catalog.chunks_matching(t, chunks, self.budget) for t in kept}
+        strength = {f: rarity.share([t for t in kept if c in holding[t]]) for f, c, _s in leg}
+        return leg, strength
+
+    def names(self, q: Query, k: int) -> tuple[LegResult, dict[int, float]]:
+        """Files by the BM25 of their name (no passage), and each name's strength: its
+        BM25 as a share of the query's IDF mass among file names."""
+        terms = fts_terms(q)
+        if not terms:
+            return [], {}
+        files = self.catalog.count_files()
+        rarity = QueryRarity.of({t: self.catalog.count_name_matches(t) for t in terms}, files)
+        rows = self.catalog.keyword_files(" OR ".join(terms), k)
+        return [(f, None, s) for f, s in rows], {f: rarity.strength(s) for f, s in rows}
+
+    def _passages(self) -> int:
+        """How many passages the index holds (for IDF), counted at most once a minute:
+        IDF needs only its order of magnitude, and counting a million rows takes ~20 ms."""
+        now = time.monotonic()
+        if self._passage_count is None or now - self._passage_count[0] > 60:
+            self._passage_count = (now, self.catalog.count_chunks())
+        return self._passage_count[1]
+
+    def _affordable(self, terms: list[str], counts: dict[str, int]) -> list[str]:
+        """The rarest terms whose postings fit the budget (at least one term, phrases kept).
+
+        FTS5 scores every chunk that matches any OR-ed term, so a query holding a word
+        found in half of 100k chunks costs ~100 ms. Such words weigh little in BM25
+        (low IDF), so past the budget the most common are left out of the keyword leg.
+        ``counts`` stop past the budget: such a term is left out whatever its count,
+        unless no term fits (then one of them is kept, not necessarily the rarest).
+        """
+        kept: list[str] = []
+        spent = 0
+        for term in sorted(terms, key=lambda t: (counts[t], t)):
+            if kept and spent + counts[term] > self.budget and " " not in term.strip('"'):
+                continue
+            kept.append(term)
+            spent += counts[term]
+        return [t for t in terms if t in kept]
+
+
+def best_per_file(rows: Iterable[tuple[int, int, float]]) -> LegResult:
+    """Keep each file's first (best) row of a best-first list of (file, chunk, score)."""
+    seen: set[int] = set()
+    out: LegResult = []
+    for file_id, chunk_id, score in rows:
+        if file_id not in seen:
+            seen.add(file_id)
+            out.append((file_id, chunk_id, score))
+    return out
+
+
+def fts_terms(q: Query) -> list[str]:
+    """FTS5 terms for a query, to be OR-ed: BM25 ranks by how many match and how rare.
+
+    Quoted phrases stay phrases; stop words are dropped unless nothing else is left.
+    """
+    words = list(dict.fromkeys(w.lower() for w in q.words if len(w) > 1))
+    content = [w for w in words if w not in STOPWORDS] or words
+    parts = [phrase(p) for p in q.phrases] + [f'"{w}"' for w in content]
+    return [p for p in dict.fromkeys(parts) if p]
+
+
+def phrase(text: str) -> str:
+    """``text`` as one FTS5 phrase of its words ("" when it has none)."""
+    words = re.findall(r"\w+", text)
+    return f'"{" ".join(words)}"' if words else ""

@@ -1,0 +1,77 @@
+"""Fusion weighs evidence by its absolute strength, and hits say how sure they are."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from finder.engine import Engine
+from finder.evidence import STRONG
+from tests.conftest import write
+
+# Short personal documents, each answering one everyday question in other words.
+PERSONAL = {
+    "Documents/Pets/bella-immunisation-record.txt": (
+        "Bella (cocker spaniel, born March 2024): immunisation record. First vaccination "
+        "against distemper, parvovirus and leptospirosis on 12 May 2024 at Yare Valley "
+        "Vets; second dose 9 June. Booster due in May 2025."
+    ),
+    "Documents/Music/piano-lessons.txt": (
+        "Maya starts piano with Mrs Clarke on Tuesdays at 4.30, half an hour each week, "
+        "£22 a lesson, paid termly. Bring the Grade 1 book."
+    ),
+}
+QUESTIONS = {
+    "when the puppy got its shots": "bella-immunisation-record.txt",
+    "music classes for our daughter": "piano-lessons.txt",
+}
+
+
+def _technical(n: int) -> str:
+    """A long technical text where a common query word ("got", "classes") appears once,
+    as in source code and release notes."""
+    lines = [
+        f"def send_{n}(sock, data):",
+        "    # Retry on a short write until every byte is out; got counts what was sent.",
+        "    got = sock.send(data)",
+        "    if got < len(data):",
+        "        raise ConnectionError('short write')",
+        "",
+        "Release notes: the module now defines new exception classes for protocol errors,",
+        "the parser handles continuation lines, and timeouts are applied per connection.",
+    ]
+    filler = [f"Changed option --level-{i} to accept a numeric argument." for i in range(40)]
+    return "\n".join(lines + filler)
+
+
+@pytest.fixture
+def home(open_engine: Callable[..., Engine], tmp_path: Path) -> Engine:
+    root = tmp_path / "home"
+    for rel, text in PERSONAL.items():
+        write(root / rel, text)
+    for n in range(12):
+        write(root / f"code/lib/module_{n}.py", _technical(n))
+    engine = open_engine()
+    engine.add_roots([root])
+    engine.index()
+    return engine
+
+
+@pytest.mark.parametrize(("query", "expected"), QUESTIONS.items())
+def test_a_stray_common_word_does_not_outrank_a_strong_meaning_match(
+    home: Engine, query: str, expected: str
+) -> None:
+    """One query word in long technical files weighs less than a short personal document
+    that answers the question in other words."""
+    hits = home.search(query, 5)
+    assert Path(hits[0].path).name == expected
+    assert hits[0].confidence is not None
+    assert all(h.confidence is not None and h.confidence <= hits[0].confidence for h in hits)
+
+
+def test_nonsense_query_has_no_confident_hit(home: Engine) -> None:
+    """A string that means nothing may list files, but none of them as a strong match."""
+    hits = home.search("xqzvbnmkw", 10)
+    assert all(h.confidence is not None and h.confidence < STRONG for h in hits)
