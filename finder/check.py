@@ -34,7 +34,6 @@ from finder.store.manifest import (
     Manifest,
     read_manifest,
     record_digest,
-    stored_vector_dimension,
     write_manifest,
 )
 from finder.store.salvage import catalog_problem, rebuild_damaged_catalog
@@ -154,7 +153,7 @@ class _Checker:
 
     # --- manifest ---------------------------------------------------------------------
     def check_manifest(self, paths: DataPaths, catalog: Catalog) -> Manifest | None:
-        stored = stored_vector_dimension(catalog)
+        stored = catalog.stored_dimension()
         manifest = read_manifest(paths.manifest)
         if manifest is None:
             if stored is None:

@@ -257,6 +257,11 @@ class Catalog:
     def live_vector_ids(self) -> np.ndarray:
         return np.fromiter((r[0] for r in self._db.execute(sql.LIVE_VECTOR_IDS)), dtype=np.int64)
 
+    def stored_dimension(self) -> int | None:
+        """The length of the stored vectors (float32), or None when none is stored yet."""
+        row = self._db.execute(sql.ONE_VECTOR_BYTES).fetchone()
+        return int(row[0]) // 4 if row is not None and row[0] else None
+
     def vectors_by_ids(self, ids: Sequence[int], dimension: int) -> tuple[np.ndarray, np.ndarray]:
         """(ids, vectors) for the ids that exist, read in slices to bound memory."""
         found_ids: list[int] = []

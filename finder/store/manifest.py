@@ -86,19 +86,13 @@ def record_digest(path: Path, digest: FileDigest | None) -> None:
         write_manifest(path, manifest.with_vectors(digest))
 
 
-def stored_vector_dimension(catalog: Catalog) -> int | None:
-    """The length of the vectors the catalog stores (None when it has none yet)."""
-    ids = catalog.live_vector_ids()[:1].tolist()
-    return catalog.vectors_by_ids(ids, 1)[1].size or None if ids else None
-
-
 def checked_dimension(path: Path, catalog: Catalog, *, repair: bool) -> int | None:
     """The manifest's dimension, or the catalog's when the two disagree (the stored
     vectors are the truth; the manifest is fixed when ``repair``) or the manifest is
     missing or unreadable (the writer writes a new one at its next run). None: neither
     a manifest nor stored vectors."""
     manifest = read_manifest(path)
-    stored = stored_vector_dimension(catalog)
+    stored = catalog.stored_dimension()
     if manifest is None:
         if stored is not None:
             log.warning("%s is missing or unreadable: using the stored %d-d vectors", path, stored)

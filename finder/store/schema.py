@@ -142,6 +142,7 @@ INSERT_VECTOR = "INSERT OR IGNORE INTO vectors(text_hash, vector) VALUES (?, ?)"
 VECTOR_ID_BY_HASH = "SELECT id FROM vectors WHERE text_hash = ?"
 LINK_CHUNKS_TO_VECTOR = "UPDATE chunks SET vector_id = ? WHERE text_hash = ? AND vector_id IS NULL"
 LIVE_VECTOR_IDS = "SELECT id FROM vectors"
+ONE_VECTOR_BYTES = "SELECT length(vector) FROM vectors LIMIT 1"
 VECTORS_BY_IDS = "SELECT id, vector FROM vectors WHERE id IN ({marks})"
 ORPHAN_VECTOR_IDS = """
 SELECT v.id FROM vectors v WHERE NOT EXISTS (SELECT 1 FROM chunks c WHERE c.vector_id = v.id)

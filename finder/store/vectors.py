@@ -33,6 +33,7 @@ from finder.store.atomic import fsync_dir
 from finder.store.hnsw_file import (
     FileDigest,
     HnswFileError,
+    Stamp,
     check_hnsw_file,
     digest_bytes,
     digest_file,
@@ -122,7 +123,7 @@ class VectorIndex:
         problem = ""
         for attempt in range(3):
             try:
-                before = _identity(self.path)
+                before = file_stamp(self.path)
             except FileNotFoundError:
                 return ""
             wanted = expected()
@@ -130,10 +131,10 @@ class VectorIndex:
                 check_hnsw_file(self.path, self.dimension, wanted)
                 index = hnswlib.Index(space="ip", dim=self.dimension)
                 index.load_index(str(self.path), allow_replace_deleted=True)
-                replaced = _identity(self.path) != before
+                replaced = file_stamp(self.path) != before
             except (HnswFileError, RuntimeError, ValueError, OSError, MemoryError) as err:
                 problem = str(err) or type(err).__name__
-                changed = _identity_or_none(self.path) != before or expected() != wanted
+                changed = _stamp_or_none(self.path) != before or expected() != wanted
                 if attempt < 2 and changed:
                     continue  # the writer saved a new file meanwhile: check that one
                 return problem
@@ -280,13 +281,8 @@ class VectorIndex:
         return self.path.stat().st_size if self.path.exists() else 0
 
 
-def _identity(path: Path) -> tuple[int, int, int]:
-    st = path.stat()
-    return st.st_ino, st.st_size, st.st_mtime_ns
-
-
-def _identity_or_none(path: Path) -> tuple[int, int, int] | None:
+def _stamp_or_none(path: Path) -> Stamp | None:
     try:
-        return _identity(path)
+        return file_stamp(path)
     except OSError:
         return None
