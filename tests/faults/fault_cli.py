@@ -12,9 +12,9 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.faults.fault_disk import tmpfs
 from tests.faults.faultkit import INDEX_TIMEOUT, RECOVERED, UNCLEAR, Case, Kit
 from tests.faults.procs import Result, last_line, run
+from tests.store.small_disk import tmpfs
 
 FAMILY = "bad arguments"
 QUERY = "molten rock eruption"

@@ -6,15 +6,12 @@ must still answer; once the filler is gone ``finder index`` must equal a clean b
 
 from __future__ import annotations
 
-import contextlib
-import os
 import random
 import shutil
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 from tests.faults.faultkit import INDEX_TIMEOUT, UNCLEAR, Case, Kit
+from tests.store.small_disk import fill_until, tmpfs
 
 FAMILY = "disk full"
 MOUNT_BYTES = 32 * 2**20
@@ -39,35 +36,6 @@ def cases(
         return [], f"skipped: cannot mount a tmpfs here ({err})"
 
 
-@contextlib.contextmanager
-def tmpfs(mount: Path, size: int) -> Iterator[Path]:
-    """A tmpfs of ``size`` bytes at ``mount``; PermissionError where mounting is refused."""
-    mount.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise PermissionError(done.stderr.strip() or f"mount exited {done.returncode}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
-
-
-def fill(folder: Path, free_bytes: int) -> Path:
-    """Leave about ``free_bytes`` free on ``folder``'s file system with a filler file."""
-    filler = folder / "filler"
-    st = os.statvfs(folder)
-    size = max(0, st.f_bavail * st.f_frsize - free_bytes)
-    with open(filler, "wb") as f:
-        chunk = b"\0" * 2**20
-        while size > 0:
-            size -= f.write(chunk[: min(size, len(chunk))])
-    return filler
-
-
 def _case(kit: Kit, mount: Path, kind: str, free_kb: int) -> Case:
     for entry in mount.iterdir():
         shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
@@ -79,7 +47,7 @@ def _case(kit: Kit, mount: Path, kind: str, free_kb: int) -> Case:
         kit.copy_index("A", data)
         kit.set_state("B")
         want = "B"
-    filler = fill(mount, free_kb * 1024)
+    filler = fill_until(mount, free_kb * 1024)
     case = Case(FAMILY, f"{kind}, {free_kb} KB free")
     result = kit.cli(data, "index", str(kit.root), timeout=INDEX_TIMEOUT, env=env)
     seen = case.step("index, disk full", result)

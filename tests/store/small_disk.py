@@ -8,29 +8,42 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 
 
 @contextmanager
-def mounted_tmpfs(folder: Path, size_kb: int) -> Iterator[Path]:
-    """``folder`` as a fresh tmpfs of ``size_kb`` KB, unmounted afterwards."""
+def tmpfs(folder: Path, size_bytes: int) -> Iterator[Path]:
+    """``folder`` as a fresh tmpfs of ``size_bytes``, unmounted afterwards; raises
+    PermissionError where mounting is refused (it needs root or CAP_SYS_ADMIN)."""
     folder.mkdir(parents=True, exist_ok=True)
-    if os.geteuid() != 0:
-        pytest.skip("disk-full tests mount a small tmpfs, which needs root")
     done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(folder)],
+        ["mount", "-t", "tmpfs", "-o", f"size={size_bytes}", "tmpfs", str(folder)],
         capture_output=True,
         text=True,
     )
     if done.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.strip()}")
+        raise PermissionError(done.stderr.strip() or f"mount exited {done.returncode}")
     try:
         yield folder
     finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True, check=False)
+
+
+@contextmanager
+def mounted_tmpfs(folder: Path, size_kb: int) -> Iterator[Path]:
+    """``folder`` as a fresh tmpfs of ``size_kb`` KB for a test, which skips (saying
+    why) where it cannot be mounted."""
+    if os.geteuid() != 0:
+        pytest.skip("disk-full tests mount a small tmpfs, which needs root")
+    with ExitStack() as stack:
+        try:
+            mounted = stack.enter_context(tmpfs(folder, size_kb * 1024))
+        except PermissionError as err:
+            pytest.skip(f"cannot mount a small tmpfs here: {err}")
+        yield mounted
 
 
 def fill_until(folder: Path, free_bytes: int) -> Path:
