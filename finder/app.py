@@ -26,8 +26,9 @@ from finder.gui.preferences import Preferences
 from finder.gui.search_worker import SearchController, SearchWorker
 from finder.gui.single_instance import SingleInstance
 from finder.gui.tray import bring_forward, tray_if_available
-from finder.indexing.service import IndexService, ServiceOptions
 from finder.paths import default_data_dir
+from finder.service.live import IndexService
+from finder.service.state import ServiceOptions
 from finder.settings import IndexSettings
 from finder.store.lock import WriterLockedError
 

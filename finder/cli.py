@@ -1,5 +1,5 @@
 """``finder`` on the command line: index, search, status, roots, similar, and the live
-service's watch, pause and resume (in :mod:`finder.cli_service`).
+service's watch, pause and resume (in :mod:`finder.service.commands`).
 
 Output for people goes to stdout, progress and errors to stderr; ``--json`` gives
 machine-readable output whose field names are documented in README.md.
@@ -19,7 +19,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from finder import cli_service
 from finder.cli_checks import (
     REPORTED,
     check_data_dir,
@@ -34,9 +33,10 @@ from finder.domain import SearchHit
 from finder.embed import resolve_model_path
 from finder.engine import Engine
 from finder.errors import FinderError
-from finder.indexing.service import LAST_RECONCILE_KEY
 from finder.progress import ProgressBar
 from finder.query import QueryError
+from finder.service import commands as cli_service
+from finder.service.live import LAST_RECONCILE_KEY
 from finder.settings import MAX_MB, MAX_THREADS
 from finder.store.catalog import CatalogDamagedError, CatalogError
 

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 APP_NAME = "finder"
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
-# What finder keeps in a data dir (see finder.store.generations, finder.indexing.control):
+# What finder keeps in a data dir (see finder.store.generations, finder.service.control):
 # only these are touched there, since a data dir may be a folder with the person's files.
 # Index files may have any suffix (SQLite's -wal/-shm, .tmp, a damaged copy set aside).
 _DATA_DIR_ENTRY = re.compile(

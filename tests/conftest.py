@@ -70,6 +70,15 @@ def open_engine(
             engine.close()
 
 
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """Two small text files under tmp_path/files, for indexing and service tests."""
+    root = tmp_path / "files"
+    write(root / "notes/boiler.txt", "The plumber replaced the boiler in the cellar last winter.")
+    write(root / "trips/alps.txt", "A trail climbs through pine forest to a mountain hut.")
+    return root
+
+
 def write(path: Path, text: str) -> Path:
     """Create ``path`` (and its folders) holding ``text`` in UTF-8."""
     path.parent.mkdir(parents=True, exist_ok=True)

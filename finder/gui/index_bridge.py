@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from finder.domain import Progress
-from finder.indexing.service import BatchReport
+from finder.service.state import BatchReport
 from finder.watch.watcher import RootWatch
 
 

@@ -57,7 +57,8 @@ from benchkit.synthetic import timed_stat_walk
 
 from finder.embed import DEFAULT_MODEL, Embedder
 from finder.engine import Engine
-from finder.indexing.service import BatchReport, IndexService, ServiceOptions
+from finder.service.live import IndexService
+from finder.service.state import BatchReport, ServiceOptions
 from finder.settings import IndexSettings
 
 SECTIONS = {1: "Save-to-searchable latency", 2: "Idle CPU", 3: "Startup reconcile"}

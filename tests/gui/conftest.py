@@ -13,7 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from finder.app import App, build
 from finder.embed import Embedder
 from finder.gui.desktop import Desktop
-from finder.indexing.service import ServiceOptions
+from finder.service.state import ServiceOptions
 
 collect_ignore = ["take_screenshots.py"]
 

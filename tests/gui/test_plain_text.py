@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QTextEdit, QWidget
 from finder.app import App
 from finder.gui.plain_text import plain_label, tooltip
 from finder.gui.results_model import HitRole
-from finder.indexing.service import ServiceOptions
+from finder.service.state import ServiceOptions
 from tests.conftest import write
 from tests.gui.conftest import add_folders_and_wait
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from finder.domain import Progress
 from finder.embed import DEFAULT_MODEL
 from finder.engine import Engine
-from finder.indexing.service import ServiceOptions
+from finder.service.state import ServiceOptions
 from finder.store.generations import current_generation
 from tests.conftest import write
-from tests.indexing.conftest import FAST
+from tests.service.conftest import FAST
 
 
 def test_events_reach_the_old_index_while_the_new_one_is_built(

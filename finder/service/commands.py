@@ -1,7 +1,7 @@
 """The commands around the live service: ``watch``, ``pause``, ``resume``, the
 service's lines in ``status``, and handing ``index`` and ``roots`` to a running service.
 
-``finder watch`` runs :class:`~finder.indexing.service.IndexService` in the foreground;
+``finder watch`` runs :class:`~finder.service.live.IndexService` in the foreground;
 the other commands reach a running one over its control socket.
 """
 
@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from finder.domain import IndexReport, Progress
-from finder.indexing.control import send_command
-from finder.indexing.service import BatchReport, IndexService, ServiceOptions
 from finder.paths import default_data_dir
 from finder.progress import ProgressBar
+from finder.service.control import send_command
+from finder.service.live import IndexService
+from finder.service.state import BatchReport, ServiceOptions
 from finder.store.lock import WriterLockedError
 from finder.watch.watcher import RootWatch
 

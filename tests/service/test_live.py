@@ -14,10 +14,11 @@ import pytest
 
 from finder.embed import Embedder
 from finder.engine import Engine
-from finder.indexing.service import IndexService, ServiceOptions
+from finder.service.live import IndexService
+from finder.service.state import ServiceOptions
 from finder.store.lock import WriterLockedError
 from tests.conftest import write
-from tests.indexing.conftest import FAST, search
+from tests.service.conftest import FAST, search
 
 
 def test_start_reconciles_and_watches_each_root(start_service, root: Path) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from finder.indexing.control import (
+from finder.service.control import (
     CLIENT_TIMEOUT_S,
     MAX_CLIENTS,
     MAX_REQUEST_BYTES,

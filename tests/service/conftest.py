@@ -13,7 +13,8 @@ import pytest
 from finder.domain import Progress
 from finder.embed import Embedder
 from finder.engine import Engine
-from finder.indexing.service import BatchReport, IndexService, ServiceOptions
+from finder.service.live import IndexService
+from finder.service.state import BatchReport, ServiceOptions
 from tests.conftest import write
 
 FAST = ServiceOptions(quiet_s=0.2, health_interval_s=0.2, nice=0)
@@ -77,14 +78,6 @@ class Running:
     def settled(self, path: Path) -> Callable[[], bool]:
         """A condition: ``path`` is indexed with its meaning."""
         return lambda: str(path) in self.files() and self.pending() == 0
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    root = tmp_path / "files"
-    write(root / "notes/boiler.txt", "The plumber replaced the boiler in the cellar last winter.")
-    write(root / "trips/alps.txt", "A trail climbs through pine forest to a mountain hut.")
-    return root
 
 
 @pytest.fixture
