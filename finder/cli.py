@@ -31,7 +31,7 @@ from finder.cli_checks import (
 )
 from finder.domain import SearchHit
 from finder.embed import resolve_model_path
-from finder.engine import Engine
+from finder.engine import IndexReader, IndexWriter
 from finder.errors import FinderError
 from finder.progress import ProgressBar
 from finder.query import QueryError
@@ -150,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _index(args: argparse.Namespace) -> int:
     if cli_service.forward_index(args):
         return 0
-    with Engine.open_writer(args.data_dir) as engine:
+    with IndexWriter.open(args.data_dir) as engine:
         engine.add_roots(args.paths)
         settings = engine.settings
         changes: dict[str, Any] = {}
@@ -185,14 +185,14 @@ def _index(args: argparse.Namespace) -> int:
 
 
 def _search(args: argparse.Namespace) -> int:
-    with Engine.open_reader(args.data_dir) as engine:
+    with IndexReader.open(args.data_dir) as engine:
         if args.query != "-":
             _print_hits(engine.search(args.query, args.limit, legs=args.legs), args.json)
             return 0
         return _search_stream(engine, args)
 
 
-def _search_stream(engine: Engine, args: argparse.Namespace) -> int:
+def _search_stream(engine: IndexReader, args: argparse.Namespace) -> int:
     """Answer each stdin line; a bad query is answered with its error and the stream goes
     on (exit 2 at the end if any was bad)."""
     if isinstance(sys.stdin, io.TextIOWrapper):  # a line that is not UTF-8 is one error
@@ -219,7 +219,7 @@ def _search_stream(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _similar(args: argparse.Namespace) -> int:
-    with Engine.open_reader(args.data_dir) as engine:
+    with IndexReader.open(args.data_dir) as engine:
         _print_hits(engine.similar(args.path, args.limit), args.json)
     return 0
 
@@ -251,7 +251,7 @@ def _print_hits(hits: list[SearchHit], as_json: bool) -> None:
 
 
 def _status(args: argparse.Namespace) -> int:
-    with Engine.open_reader(args.data_dir) as engine:
+    with IndexReader.open(args.data_dir) as engine:
         st = engine.status()
         stamp = engine.catalog.get_meta(LAST_RECONCILE_KEY)
     last_reconcile = float(stamp) if stamp else None
@@ -292,7 +292,7 @@ def _status(args: argparse.Namespace) -> int:
 def _roots(args: argparse.Namespace) -> int:
     if args.action == "list":
         try:
-            with Engine.open_reader(args.data_dir) as engine:
+            with IndexReader.open(args.data_dir) as engine:
                 roots = engine.roots()
         except CatalogDamagedError:
             raise  # not "no folders": the person must learn that the index is damaged
@@ -306,7 +306,7 @@ def _roots(args: argparse.Namespace) -> int:
         _refuse_non_roots(args.paths, _indexed_roots(args))
     if cli_service.forward_roots(args):
         return 0
-    with Engine.open_writer(args.data_dir) as engine:
+    with IndexWriter.open(args.data_dir) as engine:
         if args.action == "add":
             for root in engine.add_roots(args.paths):
                 print(f"added {root} (run `finder index` to index it)")
@@ -326,7 +326,7 @@ def _refuse_non_roots(paths: list[str], roots: list[str]) -> None:
 
 def _indexed_roots(args: argparse.Namespace) -> list[str]:
     try:
-        with Engine.open_reader(args.data_dir) as engine:
+        with IndexReader.open(args.data_dir) as engine:
             return engine.roots()
     except CatalogError:
         return []

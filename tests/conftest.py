@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from finder.embed import DEFAULT_MODEL, Embedder, resolve_model_path
-from finder.engine import Engine
+from finder.engine import IndexWriter
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -53,12 +53,12 @@ def other_model(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture
 def open_engine(
     embedder: Embedder, cache_dir: Path, tmp_path: Path
-) -> Iterator[Callable[..., Engine]]:
+) -> Iterator[Callable[..., IndexWriter]]:
     """Opens writer engines on data dirs under tmp_path; closes them after the test."""
-    opened: list[Engine] = []
+    opened: list[IndexWriter] = []
 
-    def _open(data_dir: Path | None = None) -> Engine:
-        engine = Engine.open_writer(
+    def _open(data_dir: Path | None = None) -> IndexWriter:
+        engine = IndexWriter.open(
             data_dir or tmp_path / "data", cache_dir=cache_dir, embedder=embedder
         )
         opened.append(engine)
@@ -66,8 +66,7 @@ def open_engine(
 
     yield _open
     for engine in opened:
-        if engine.writable:
-            engine.close()
+        engine.close()  # a second close does nothing
 
 
 @pytest.fixture
@@ -105,7 +104,7 @@ def run_finder(
     )
 
 
-def index_sample(open_engine: Callable[..., Engine], tmp_path: Path) -> Path:
+def index_sample(open_engine: Callable[..., IndexWriter], tmp_path: Path) -> Path:
     """A data dir with two real files indexed (roses.md, budget.txt under tmp_path/files),
     closed so its vectors are saved; returns the data dir."""
     write(tmp_path / "files/roses.md", "Prune the roses in early spring, above an outward bud.")

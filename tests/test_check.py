@@ -10,7 +10,7 @@ import numpy as np
 
 from finder.embed import DEFAULT_MODEL
 from finder.embed.loader import export_dir_for
-from finder.engine import Engine
+from finder.engine import IndexWriter
 from finder.settings import settings_file
 from tests.conftest import index_sample as indexed
 from tests.conftest import run_finder as finder
@@ -22,7 +22,7 @@ def garble(path: Path, at: int, size: int = 1024) -> None:
     path.write_bytes(bytes(data))
 
 
-def test_a_sound_index_checks_ok(open_engine: Callable[..., Engine], tmp_path: Path) -> None:
+def test_a_sound_index_checks_ok(open_engine: Callable[..., IndexWriter], tmp_path: Path) -> None:
     """Every file of a fresh index is reported ok, exit status 0."""
     data = indexed(open_engine, tmp_path)
     done = finder(data, "check")
@@ -33,7 +33,7 @@ def test_a_sound_index_checks_ok(open_engine: Callable[..., Engine], tmp_path: P
 
 
 def test_every_damaged_file_is_reported_then_repaired(
-    open_engine: Callable[..., Engine], tmp_path: Path, cache_dir: Path, config_dir: Path
+    open_engine: Callable[..., IndexWriter], tmp_path: Path, cache_dir: Path, config_dir: Path
 ) -> None:
     """Garbled vectors, pointer, settings and query export and a wrong manifest dimension:
     check names each (exit 1), --repair fixes each (exit 0), a second check is all ok,
@@ -67,7 +67,7 @@ def test_every_damaged_file_is_reported_then_repaired(
 
 
 def test_a_damaged_catalog_is_reported_and_rebuilt(
-    open_engine: Callable[..., Engine], tmp_path: Path
+    open_engine: Callable[..., IndexWriter], tmp_path: Path
 ) -> None:
     """A garbled catalog is a problem line, never a traceback; --repair sets it aside and
     rebuilds it, and the next index makes it whole again."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from finder.engine import Engine
+from finder.engine import IndexWriter
 from tests.conftest import run_finder as finder
 from tests.conftest import write
 
@@ -88,7 +88,7 @@ def test_roots_add_list_remove(tmp_path: Path) -> None:
 
 
 def test_second_writer_is_refused_while_search_still_works(
-    indexed_dir: tuple[Path, Path], open_engine: Callable[..., Engine]
+    indexed_dir: tuple[Path, Path], open_engine: Callable[..., IndexWriter]
 ) -> None:
     """While one process holds the writer lock, `finder index` exits 2; search still runs."""
     _root, data = indexed_dir

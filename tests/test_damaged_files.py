@@ -10,7 +10,7 @@ import numpy as np
 
 from finder.embed import DEFAULT_MODEL
 from finder.embed.loader import export_dir_for
-from finder.engine import Engine
+from finder.engine import IndexWriter
 from tests.conftest import index_sample, write
 from tests.conftest import run_finder as finder
 from tests.store.small_disk import fill_until, mounted_tmpfs
@@ -51,7 +51,7 @@ def test_index_on_a_full_disk_says_so_and_loses_nothing(tmp_path: Path) -> None:
 
 
 def test_commands_heal_damaged_files_without_being_asked(
-    open_engine: Callable[..., Engine], tmp_path: Path, cache_dir: Path
+    open_engine: Callable[..., IndexWriter], tmp_path: Path, cache_dir: Path
 ) -> None:
     """Garbled vectors, pointer and query export and a wrong manifest dimension: search
     still finds the right file (one warning each, no traceback); the next index run
@@ -83,7 +83,7 @@ def test_commands_heal_damaged_files_without_being_asked(
 
 
 def test_search_answers_by_meaning_with_a_garbled_manifest(
-    open_engine: Callable[..., Engine], tmp_path: Path
+    open_engine: Callable[..., IndexWriter], tmp_path: Path
 ) -> None:
     """An unreadable manifest.json: search still ranks by meaning (a query sharing no word
     with the file finds it), and the next index run writes the manifest again."""

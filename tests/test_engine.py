@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from finder.engine import Engine
+from finder.engine import IndexReader, IndexWriter
 from tests.conftest import write
 
 # Each file is about one thing; each query says the same thing in other words.
@@ -46,43 +46,44 @@ def corpus(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def indexed(open_engine: Callable[..., Engine], corpus: Path) -> Engine:
+def indexed(open_engine: Callable[..., IndexWriter], corpus: Path) -> IndexWriter:
     engine = open_engine()
     engine.add_roots([corpus])
     engine.index()
     return engine
 
 
-def top(engine: Engine, query: str) -> str:
-    hits = engine.search(query, 5)
+def top(engine: IndexWriter | IndexReader, query: str) -> str:
+    reader = engine.reader() if isinstance(engine, IndexWriter) else engine
+    hits = reader.search(query, 5)
     assert hits, f"no result for {query!r}"
     return Path(hits[0].path).name
 
 
 @pytest.mark.parametrize(("query", "expected"), PARAPHRASES.items())
-def test_paraphrase_finds_the_right_file(indexed: Engine, query: str, expected: str) -> None:
+def test_paraphrase_finds_the_right_file(indexed: IndexWriter, query: str, expected: str) -> None:
     """A query sharing no content word with its file still ranks that file first."""
     assert top(indexed, query) == expected
 
 
-def test_file_name_query_ranks_that_file_first(indexed: Engine) -> None:
+def test_file_name_query_ranks_that_file_first(indexed: IndexWriter) -> None:
     """Typing a file's name (with or without extension) puts that file first."""
     assert top(indexed, "bread.md") == "bread.md"
     assert top(indexed, "renovation-agreement") == "renovation-agreement.txt"
 
 
-def test_identifier_and_quoted_phrase_come_first(indexed: Engine) -> None:
+def test_identifier_and_quoted_phrase_come_first(indexed: IndexWriter) -> None:
     """A rare identifier or a quoted phrase finds the file containing it literally first."""
     assert top(indexed, "XJ-9000 problem") == "XJ-9000.log"
     assert top(indexed, '"thirty days of completion" money') == "renovation-agreement.txt"
-    hit = indexed.search('"checksum mismatch"', 1)[0]
+    hit = indexed.reader().search('"checksum mismatch"', 1)[0]
     assert "exact" in hit.matched_by
     assert "checksum mismatch" in hit.snippet
 
 
-def test_hit_carries_snippet_terms_and_dates(indexed: Engine, corpus: Path) -> None:
+def test_hit_carries_snippet_terms_and_dates(indexed: IndexWriter, corpus: Path) -> None:
     """A hit has the absolute path, the matching passage, matched terms and mtime."""
-    hit = indexed.search("plumber boiler", 1)[0]
+    hit = indexed.reader().search("plumber boiler", 1)[0]
     assert hit.path == str(corpus / "2024/quotes/renovation-agreement.txt")
     assert "plumber" in hit.snippet and "plumber" in hit.terms
     expected_mtime = os.stat(hit.path).st_mtime_ns
@@ -90,18 +91,20 @@ def test_hit_carries_snippet_terms_and_dates(indexed: Engine, corpus: Path) -> N
     assert {"keyword", "meaning"} <= set(hit.matched_by)
 
 
-def test_filters_restrict_results(indexed: Engine, corpus: Path) -> None:
+def test_filters_restrict_results(indexed: IndexWriter, corpus: Path) -> None:
     """ext:, in: and after:/before: filters keep only the files they describe."""
-    assert {Path(h.path).suffix for h in indexed.search("food ext:md", 10)} == {".md"}
-    assert all("/pets/" in h.path for h in indexed.search("animal in:pets", 10))
+    assert {Path(h.path).suffix for h in indexed.reader().search("food ext:md", 10)} == {".md"}
+    assert all("/pets/" in h.path for h in indexed.reader().search("animal in:pets", 10))
     os.utime(corpus / "car/service.txt", (1e9, 1e9))  # 2001-09-09
     indexed.index()
-    old = indexed.search("engine before:2002-01-01", 10)
+    old = indexed.reader().search("engine before:2002-01-01", 10)
     assert [Path(h.path).name for h in old] == ["service.txt"]
-    assert "service.txt" not in [Path(h.path).name for h in indexed.search("engine after:2002")]
+    assert "service.txt" not in [
+        Path(h.path).name for h in indexed.reader().search("engine after:2002")
+    ]
 
 
-def test_second_run_over_unchanged_files_does_nothing(indexed: Engine) -> None:
+def test_second_run_over_unchanged_files_does_nothing(indexed: IndexWriter) -> None:
     """Re-indexing unchanged files embeds nothing and reports them unchanged."""
     report = indexed.index()
     assert report.chunks_embedded == 0
@@ -109,7 +112,7 @@ def test_second_run_over_unchanged_files_does_nothing(indexed: Engine) -> None:
     assert report.added == report.updated == report.removed == 0
 
 
-def test_edit_delete_and_rename_are_reconciled(indexed: Engine, corpus: Path) -> None:
+def test_edit_delete_and_rename_are_reconciled(indexed: IndexWriter, corpus: Path) -> None:
     """Edits are re-read, deletions vanish, renames keep their vectors (no re-embedding)."""
     vectors_before = indexed.status().vectors
     (corpus / "pets/kitten.md").rename(corpus / "pets/cat-care.md")
@@ -121,14 +124,14 @@ def test_edit_delete_and_rename_are_reconciled(indexed: Engine, corpus: Path) ->
     assert report.chunks_embedded == 1  # only the edited file's new text
     assert indexed.status().vectors == vectors_before - 1  # old bread + car gone, cake added
     assert top(indexed, "looking after a young feline pet") == "cat-care.md"
-    assert "/walks/" in indexed.search("hiking route up a peak in the woods", 1)[0].path
-    assert all("service.txt" not in h.path for h in indexed.search("engine oil", 10))
+    assert "/walks/" in indexed.reader().search("hiking route up a peak in the woods", 1)[0].path
+    assert all("service.txt" not in h.path for h in indexed.reader().search("engine oil", 10))
     assert top(indexed, "dessert baking recipe") == "bread.md"
-    assert "sponge" in indexed.search("dessert baking recipe", 1)[0].snippet
+    assert "sponge" in indexed.reader().search("dessert baking recipe", 1)[0].snippet
 
 
 def test_identical_files_cost_one_embedding(
-    open_engine: Callable[..., Engine], tmp_path: Path
+    open_engine: Callable[..., IndexWriter], tmp_path: Path
 ) -> None:
     """Two copies of a file share their vectors: the second costs no embedding."""
     text = "Minutes of the board meeting about the new office lease."
@@ -138,11 +141,11 @@ def test_identical_files_cost_one_embedding(
     engine.add_roots([tmp_path / "a", tmp_path / "b"])
     report = engine.index()
     assert report.chunks_embedded == 1
-    assert len(engine.search("board meeting lease", 5)) == 2
+    assert len(engine.reader().search("board meeting lease", 5)) == 2
 
 
 def test_editing_one_paragraph_reembeds_only_its_chunks(
-    open_engine: Callable[..., Engine], tmp_path: Path
+    open_engine: Callable[..., IndexWriter], tmp_path: Path
 ) -> None:
     """Changing one paragraph of a long file re-embeds a few chunks, not the whole file."""
     paragraphs = [
@@ -162,7 +165,7 @@ def test_editing_one_paragraph_reembeds_only_its_chunks(
 
 
 def test_bad_files_are_listed_while_the_rest_is_searchable(
-    open_engine: Callable[..., Engine], tmp_path: Path
+    open_engine: Callable[..., IndexWriter], tmp_path: Path
 ) -> None:
     """Corrupt, binary and badly named files fail with reasons; good files still index."""
     root = tmp_path / "mixed"
@@ -185,7 +188,7 @@ def test_bad_files_are_listed_while_the_rest_is_searchable(
 
 
 def test_similar_finds_files_on_the_same_subject(
-    open_engine: Callable[..., Engine], tmp_path: Path
+    open_engine: Callable[..., IndexWriter], tmp_path: Path
 ) -> None:
     """`similar` ranks files by closeness of meaning to a given file, excluding it."""
     root = tmp_path / "s"
@@ -195,21 +198,21 @@ def test_similar_finds_files_on_the_same_subject(
     engine = open_engine()
     engine.add_roots([root])
     engine.index()
-    names = [Path(h.path).name for h in engine.similar(root / "cats.txt", 5)]
+    names = [Path(h.path).name for h in engine.reader().similar(root / "cats.txt", 5)]
     assert names[0] == "kittens.txt"
     assert "cats.txt" not in names
 
 
-def test_removing_a_root_drops_its_files(indexed: Engine, corpus: Path) -> None:
+def test_removing_a_root_drops_its_files(indexed: IndexWriter, corpus: Path) -> None:
     """After a root is removed and the index updated, none of its files are found."""
     indexed.remove_roots([corpus])
     indexed.index()
-    assert indexed.search("plumber", 10) == []
+    assert indexed.reader().search("plumber", 10) == []
     assert indexed.status().vectors == 0
 
 
 def test_a_hanging_parser_fails_alone(
-    open_engine: Callable[..., Engine], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    open_engine: Callable[..., IndexWriter], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A file whose parser never returns is failed with "timed out"; the others index."""
     monkeypatch.setenv("FINDER_TEST_HOSTILE_EXTRACTORS", "1")
@@ -225,17 +228,17 @@ def test_a_hanging_parser_fails_alone(
     assert top(engine, "board game society gathering") == "fine.txt"
 
 
-def test_filters_alone_list_matching_files_newest_first(indexed: Engine, corpus: Path) -> None:
+def test_filters_alone_list_matching_files_newest_first(indexed: IndexWriter, corpus: Path) -> None:
     """A query made only of filters lists the matching files, most recently modified first."""
     os.utime(corpus / "pets/kitten.md", (2e9, 2e9))  # 2033: the newest
     indexed.index()
-    hits = indexed.search("ext:md", 10)
+    hits = indexed.reader().search("ext:md", 10)
     assert [Path(h.path).name for h in hits] == ["kitten.md", "bread.md"]
     assert hits[0].matched_by == ("filter",)
 
 
 def test_raising_the_size_limit_reads_files_that_were_name_only(
-    open_engine: Callable[..., Engine], tmp_path: Path
+    open_engine: Callable[..., IndexWriter], tmp_path: Path
 ) -> None:
     """A file over the size limit is findable by name; raise the limit and its text is read."""
     root = tmp_path / "big"
@@ -245,14 +248,14 @@ def test_raising_the_size_limit_reads_files_that_were_name_only(
     engine.add_roots([root])
     engine.index()
     assert engine.status().files_name_only == 1
-    assert engine.search("spectrometer calibration", 5) == []
+    assert engine.reader().search("spectrometer calibration", 5) == []
     engine.update_settings(replace(engine.settings, max_file_mb=10))
     report = engine.index()
     assert report.updated == 1 and engine.status().files_name_only == 0
-    assert "keyword" in engine.search("spectrometer calibration", 1)[0].matched_by
+    assert "keyword" in engine.reader().search("spectrometer calibration", 1)[0].matched_by
 
 
-def test_an_unavailable_folder_keeps_its_files(indexed: Engine, corpus: Path) -> None:
+def test_an_unavailable_folder_keeps_its_files(indexed: IndexWriter, corpus: Path) -> None:
     """A root that is missing at scan time (unplugged drive) is not taken as all deleted."""
     corpus.rename(corpus.with_name("unplugged"))
     report = indexed.index()
@@ -260,8 +263,10 @@ def test_an_unavailable_folder_keeps_its_files(indexed: Engine, corpus: Path) ->
     assert top(indexed, "looking after a young feline pet") == "kitten.md"
 
 
-def test_unrelated_files_are_not_listed(indexed: Engine) -> None:
+def test_unrelated_files_are_not_listed(indexed: IndexWriter) -> None:
     """Files that match neither by keyword nor closely by meaning are left out."""
-    names = [Path(h.path).name for h in indexed.search("looking after a young feline pet", 10)]
+    names = [
+        Path(h.path).name for h in indexed.reader().search("looking after a young feline pet", 10)
+    ]
     assert names[0] == "kitten.md"
     assert "q3.txt" not in names and "XJ-9000.log" not in names

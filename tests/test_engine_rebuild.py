@@ -10,7 +10,7 @@ import pytest
 
 from finder.domain import Progress
 from finder.embed import DEFAULT_MODEL
-from finder.engine import Engine
+from finder.engine import IndexReader, IndexWriter
 from finder.store.generations import current_generation
 from finder.store.manifest import read_manifest
 from tests.conftest import write
@@ -20,7 +20,7 @@ FELINE = "looking after a young feline pet"
 
 
 @pytest.fixture
-def indexed(open_engine: Callable[..., Engine], tmp_path: Path) -> Engine:
+def indexed(open_engine: Callable[..., IndexWriter], tmp_path: Path) -> IndexWriter:
     """An index of the engine tests' corpus, made with the default model."""
     for rel, text in CORPUS.items():
         write(tmp_path / "files" / rel, text)
@@ -43,7 +43,7 @@ class StopAtEmbedding:
         return self.embedding
 
 
-def start_rebuild(engine: Engine, model: str) -> None:
+def start_rebuild(engine: IndexWriter, model: str) -> None:
     """Ask for ``model`` and run the rebuild until its files are read, not embedded."""
     engine.update_settings(replace(engine.settings, model=model))
     stop = StopAtEmbedding()
@@ -52,12 +52,12 @@ def start_rebuild(engine: Engine, model: str) -> None:
 
 
 def test_the_old_index_answers_until_the_new_one_is_swapped_in(
-    indexed: Engine, other_model: str, cache_dir: Path
+    indexed: IndexWriter, other_model: str, cache_dir: Path
 ) -> None:
     """During the build readers get the old model's full answers; after it, the new one's."""
     chunks = indexed.status().chunks
     start_rebuild(indexed, other_model)
-    reader = Engine.open_reader(indexed.paths.root, cache_dir=cache_dir)
+    reader = IndexReader.open(indexed.paths.root, cache_dir=cache_dir)
     assert top(reader, FELINE) == "kitten.md"
     status = reader.status()
     assert status.model == DEFAULT_MODEL and status.model_pending == other_model
@@ -78,7 +78,7 @@ def test_the_old_index_answers_until_the_new_one_is_swapped_in(
 
 
 def test_a_rebuild_goes_on_after_a_restart(
-    open_engine: Callable[..., Engine], indexed: Engine, other_model: str
+    open_engine: Callable[..., IndexWriter], indexed: IndexWriter, other_model: str
 ) -> None:
     """Closed mid-build, the next writer keeps the new generation and finishes it."""
     start_rebuild(indexed, other_model)
@@ -93,7 +93,7 @@ def test_a_rebuild_goes_on_after_a_restart(
 
 
 def test_going_back_to_the_old_model_drops_the_half_built_index(
-    indexed: Engine, other_model: str
+    indexed: IndexWriter, other_model: str
 ) -> None:
     """Changing the model back mid-build removes the new generation; nothing is embedded."""
     start_rebuild(indexed, other_model)
@@ -104,7 +104,7 @@ def test_going_back_to_the_old_model_drops_the_half_built_index(
 
 
 def test_folders_added_during_a_build_reach_the_new_index(
-    indexed: Engine, other_model: str, tmp_path: Path
+    indexed: IndexWriter, other_model: str, tmp_path: Path
 ) -> None:
     """Roots and settings changed while the new index is built are followed by it."""
     start_rebuild(indexed, other_model)
@@ -119,7 +119,7 @@ def test_folders_added_during_a_build_reach_the_new_index(
 
 
 def test_a_second_model_change_removes_the_previous_generation(
-    indexed: Engine, other_model: str
+    indexed: IndexWriter, other_model: str
 ) -> None:
     """Each swap leaves one generation on disk: the one in force."""
     indexed.update_settings(replace(indexed.settings, model=other_model))

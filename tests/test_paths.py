@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from finder.engine import Engine
+from finder.engine import IndexWriter
 from finder.paths import DataPaths, is_data_dir_entry, make_private_dir
 from finder.settings import settings_file
 from tests.conftest import write
@@ -98,7 +98,7 @@ def test_data_dir_on_a_folder_with_other_files(tmp_path: Path) -> None:
 
 
 def test_writer_open_makes_an_existing_index_private(
-    open_engine: Callable[..., Engine], tmp_path: Path, config_dir: Path
+    open_engine: Callable[..., IndexWriter], tmp_path: Path, config_dir: Path
 ) -> None:
     """An index, config and cache left readable by others are 0700/0600 after a writer opens."""
     docs = write(tmp_path / "docs" / "a.txt", "Roses want pruning in early spring.").parent

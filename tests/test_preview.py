@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from finder.engine import Engine
+from finder.engine import IndexReader, IndexWriter
 from finder.preview import join_chunks
 from tests.conftest import write
 
@@ -24,7 +24,7 @@ def test_join_chunks_merges_overlapping_windows_and_marks_the_match() -> None:
 
 
 def test_passage_of_a_hit_shows_the_match_in_context(
-    open_engine: Callable[..., Engine], tmp_path: Path
+    open_engine: Callable[..., IndexWriter], tmp_path: Path
 ) -> None:
     """The preview of a hit holds the matched chunk and its neighbours."""
     paragraphs = [f"Paragraph {n} talks about topic number {n}. " * 30 for n in range(6)]
@@ -33,9 +33,9 @@ def test_passage_of_a_hit_shows_the_match_in_context(
     engine = open_engine()
     engine.add_roots([tmp_path / "files"])
     engine.index()
-    [hit] = engine.search("lighthouse keeper", 1)
+    [hit] = engine.reader().search("lighthouse keeper", 1)
     assert hit.chunk_id is not None
-    passage = engine.passage(hit.chunk_id)
+    passage = engine.reader().passage(hit.chunk_id)
     assert passage is not None and passage.path == hit.path
     shown = passage.text[passage.match_start : passage.match_stop]
     assert "lighthouse keeper" in shown
@@ -43,7 +43,7 @@ def test_passage_of_a_hit_shows_the_match_in_context(
 
 
 def test_refresh_lets_a_reader_see_new_vectors(
-    open_engine: Callable[..., Engine], tmp_path: Path
+    open_engine: Callable[..., IndexWriter], tmp_path: Path
 ) -> None:
     """A reader opened before a write finds the new file by meaning after refresh()."""
     root = tmp_path / "files"
@@ -51,7 +51,7 @@ def test_refresh_lets_a_reader_see_new_vectors(
     writer = open_engine()
     writer.add_roots([root])
     writer.index()
-    with Engine.open_reader(writer.paths.root) as reader:
+    with IndexReader.open(writer.paths.root) as reader:
         reader.search("baking", 1)  # loads its vector index now
         write(root / "cat.txt", "Feed the kitten twice a day and take it to the vet.")
         writer.index()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from finder.engine import Engine
+from finder.engine import IndexWriter
 from finder.query import parse_query
 from finder.search import FusionWeights, Searcher, matched_terms, snippet
 from tests.conftest import write
@@ -37,7 +37,7 @@ def test_long_text_snippet_is_centred_on_the_first_term() -> None:
 
 
 def test_a_term_too_common_for_the_budget_is_left_out_of_the_keyword_leg(
-    open_engine: Callable[..., Engine], tmp_path: Path
+    open_engine: Callable[..., IndexWriter], tmp_path: Path
 ) -> None:
     """Past ``keyword_postings`` matching chunks a common term stops counting and is
     dropped, so the rare term decides; within the budget both terms count."""

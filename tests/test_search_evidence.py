@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from finder.engine import Engine
+from finder.engine import IndexWriter
 from finder.evidence import STRONG
 from tests.conftest import write
 
@@ -47,7 +47,7 @@ def _technical(n: int) -> str:
 
 
 @pytest.fixture
-def home(open_engine: Callable[..., Engine], tmp_path: Path) -> Engine:
+def home(open_engine: Callable[..., IndexWriter], tmp_path: Path) -> IndexWriter:
     root = tmp_path / "home"
     for rel, text in PERSONAL.items():
         write(root / rel, text)
@@ -61,17 +61,17 @@ def home(open_engine: Callable[..., Engine], tmp_path: Path) -> Engine:
 
 @pytest.mark.parametrize(("query", "expected"), QUESTIONS.items())
 def test_a_stray_common_word_does_not_outrank_a_strong_meaning_match(
-    home: Engine, query: str, expected: str
+    home: IndexWriter, query: str, expected: str
 ) -> None:
     """One query word in long technical files weighs less than a short personal document
     that answers the question in other words."""
-    hits = home.search(query, 5)
+    hits = home.reader().search(query, 5)
     assert Path(hits[0].path).name == expected
     assert hits[0].confidence is not None
     assert all(h.confidence is not None and h.confidence <= hits[0].confidence for h in hits)
 
 
-def test_nonsense_query_has_no_confident_hit(home: Engine) -> None:
+def test_nonsense_query_has_no_confident_hit(home: IndexWriter) -> None:
     """A string that means nothing may list files, but none of them as a strong match."""
-    hits = home.search("xqzvbnmkw", 10)
+    hits = home.reader().search("xqzvbnmkw", 10)
     assert all(h.confidence is not None and h.confidence < STRONG for h in hits)

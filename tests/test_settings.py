@@ -16,7 +16,7 @@ import platformdirs
 import pytest
 
 from finder.embed import DEFAULT_MODEL
-from finder.engine import Engine
+from finder.engine import IndexReader, IndexWriter
 from finder.errors import FinderError
 from finder.settings import (
     FILE_VERSION,
@@ -91,7 +91,7 @@ def folder(tmp_path: Path) -> Path:
 
 
 def test_the_writer_keeps_the_settings_file_level_with_the_index(
-    open_engine: Callable[..., Engine], folder: Path, config_dir: Path, tmp_path: Path
+    open_engine: Callable[..., IndexWriter], folder: Path, config_dir: Path, tmp_path: Path
 ) -> None:
     """Folders and settings changed through the engine are in the versioned file."""
     engine = open_engine()
@@ -107,7 +107,7 @@ def test_the_writer_keeps_the_settings_file_level_with_the_index(
 
 
 def test_deleting_the_index_keeps_folders_and_settings(
-    open_engine: Callable[..., Engine], folder: Path, tmp_path: Path
+    open_engine: Callable[..., IndexWriter], folder: Path, tmp_path: Path
 ) -> None:
     """A fresh data dir at the same place starts from the file: same folders, same rules."""
     engine = open_engine()
@@ -121,7 +121,7 @@ def test_deleting_the_index_keeps_folders_and_settings(
 
 
 def test_a_hand_edited_file_is_applied_at_the_next_open(
-    open_engine: Callable[..., Engine], folder: Path, config_dir: Path, tmp_path: Path
+    open_engine: Callable[..., IndexWriter], folder: Path, config_dir: Path, tmp_path: Path
 ) -> None:
     """The file wins over the index's copy: an exclusion added by hand removes files."""
     engine = open_engine()
@@ -138,7 +138,7 @@ def test_a_hand_edited_file_is_applied_at_the_next_open(
 
 
 def test_an_unreadable_file_is_set_aside_and_written_again(
-    open_engine: Callable[..., Engine], folder: Path, config_dir: Path, tmp_path: Path
+    open_engine: Callable[..., IndexWriter], folder: Path, config_dir: Path, tmp_path: Path
 ) -> None:
     """A damaged file is kept as .broken for the person; the index's copy is used."""
     engine = open_engine()
@@ -169,7 +169,7 @@ def test_each_data_dir_has_its_own_file(tmp_path: Path, monkeypatch) -> None:
 
 
 def test_a_file_written_for_another_data_dir_is_not_applied(
-    open_engine: Callable[..., Engine],
+    open_engine: Callable[..., IndexWriter],
     folder: Path,
     config_dir: Path,
     tmp_path: Path,
@@ -282,7 +282,7 @@ def test_a_file_that_is_not_an_object_or_lacks_a_key_is_set_aside(
 
 
 def test_a_string_of_roots_never_becomes_one_root_per_letter(
-    open_engine: Callable[..., Engine],
+    open_engine: Callable[..., IndexWriter],
     folder: Path,
     config_dir: Path,
     tmp_path: Path,
@@ -316,7 +316,7 @@ def test_bad_values_are_refused_wherever_they_come_from() -> None:
 
 
 def test_a_damaged_copy_in_the_catalog_gives_defaults_and_is_repaired(
-    open_engine: Callable[..., Engine],
+    open_engine: Callable[..., IndexWriter],
     folder: Path,
     cache_dir: Path,
     tmp_path: Path,
@@ -329,7 +329,7 @@ def test_a_damaged_copy_in_the_catalog_gives_defaults_and_is_repaired(
     engine.index()
     engine.catalog.set_meta("settings", '{"threads": "two"}')
     engine.close()
-    with Engine.open_reader(tmp_path / "data", cache_dir=cache_dir) as reader:
+    with IndexReader.open(tmp_path / "data", cache_dir=cache_dir) as reader:
         assert reader.settings == IndexSettings()
         assert reader.search("boiler repair", 1)[0].path.endswith("boiler.txt")
     assert '"threads" must be a whole number from 1 to 1024, not "two"' in caplog.text

@@ -18,7 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal, Slot
 
 from finder.domain import SearchHit
-from finder.engine import Engine
+from finder.engine import IndexReader
 from finder.errors import FinderError
 from finder.query import QueryError
 from finder.store.catalog import CatalogDamagedError, CatalogError
@@ -40,14 +40,14 @@ class SearchWorker(QObject):
         self.data_dir = data_dir
         self.cache_dir = cache_dir
         self.latest = 0  # newest request id; written by the GUI thread (an atomic store)
-        self._engine: Engine | None = None
+        self._engine: IndexReader | None = None
         self._meaning_ready = False
         self._last: tuple[int, str] | None = None
 
-    def _open(self) -> Engine | None:
+    def _open(self) -> IndexReader | None:
         if self._engine is None:
             try:
-                self._engine = Engine.open_reader(self.data_dir, cache_dir=self.cache_dir)
+                self._engine = IndexReader.open(self.data_dir, cache_dir=self.cache_dir)
             except CatalogDamagedError as err:  # the service rebuilds it; say why meanwhile
                 self.problem.emit(str(err))
                 return None

@@ -17,7 +17,7 @@ No file is read in this process: content hashes are computed by the parser worke
 (:meth:`ExtractorPool.hash_and_extract`), under their timeout, so a file on a share that
 stopped answering fails alone ("reading timed out after 30 s") instead of freezing the
 writer. The folders a full scan could not list are kept in the catalog's meta
-(:data:`UNREADABLE_FOLDERS_KEY`) for ``finder status``.
+(:mod:`finder.store.meta`) for ``finder status``.
 
 Thread: everything here runs on the caller's thread, which must be the one writer of
 the data dir (the CLI's main thread, or the service's writer thread).
@@ -25,7 +25,6 @@ the data dir (the CLI's main thread, or the service's writer thread).
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -43,6 +42,7 @@ from finder.indexing.planner import Planner, ScanPlan, catalog_path
 from finder.indexing.results import FileResult, Tally
 from finder.indexing.scanner import DiskFile, ScanRules, is_within
 from finder.store.catalog import Catalog
+from finder.store.meta import record_unreadable_folders
 from finder.store.vectors import VectorIndex
 
 ProgressCallback = Callable[[Progress], None]
@@ -51,16 +51,6 @@ EMBED_BATCH = 128
 COMMIT_EVERY_FILES = 200
 COMMIT_EVERY_S = 2.0
 SAVE_VECTORS_EVERY_S = 60.0
-UNREADABLE_FOLDERS_KEY = "unreadable_folders"  # meta: JSON [{"path", "reason"}], last scan
-
-
-def unreadable_folders(catalog: Catalog) -> tuple[tuple[str, str], ...]:
-    """(path, reason) of each folder the last full scan could not list; none if unknown."""
-    try:
-        items = json.loads(catalog.get_meta(UNREADABLE_FOLDERS_KEY) or "[]")
-        return tuple((str(i["path"]), str(i["reason"])) for i in items)
-    except (ValueError, TypeError, KeyError):
-        return ()  # written by an older or newer finder: the next scan writes it again
 
 
 class Indexer:
@@ -95,8 +85,7 @@ class Indexer:
         report = progress or (lambda _p: None)
         report(Progress("scanning", 0, 0))
         plan = self.planner.roots(self.catalog.roots())
-        folders = [{"path": p, "reason": r} for p, r in sorted(plan.unreadable.items())]
-        self.catalog.set_meta(UNREADABLE_FOLDERS_KEY, json.dumps(folders, ensure_ascii=False))
+        record_unreadable_folders(self.catalog, plan.unreadable)
         tally = self.apply(plan, report, stop=stop)
         embedded = self.embed_pending(report, stop=stop)
         self.collect_garbage()

@@ -103,7 +103,7 @@ def scan(
     """Every indexable file under ``roots`` (each root once, nested roots included once).
 
     Folders that cannot be listed go into ``unreadable`` (path -> reason) if given. A
-    root on a system filesystem is skipped with a warning (``Engine.add_roots`` refuses
+    root on a system filesystem is skipped with a warning (``IndexWriter.add_roots`` refuses
     one; a hand-edited settings file may still name one).
     """
     walk = _new_walk(rules, unreadable)

@@ -29,7 +29,7 @@ from typing import Any
 from finder.domain import Progress
 from finder.embed import Embedder
 from finder.embed.process_embedder import EmbedderProcessError
-from finder.engine import Engine
+from finder.engine import IndexWriter
 from finder.errors import DiskFullError
 from finder.service.control import ControlServer
 from finder.service.state import BatchReport, ServiceOptions, ServiceState
@@ -170,7 +170,7 @@ class IndexService:
     def _run(self) -> None:
         _lower_priority(self.options.nice)
         try:
-            engine = Engine.open_writer(
+            engine = IndexWriter.open(
                 self.data_dir,
                 cache_dir=self.cache_dir,
                 config_dir=self.config_dir,
@@ -202,7 +202,7 @@ class IndexService:
                 log.warning("%s", err)
             self._set_state(phase="stopped", progress=None)
 
-    def _serve_until_stopped(self, engine: Engine) -> None:
+    def _serve_until_stopped(self, engine: IndexWriter) -> None:
         """Serve; a full disk holds indexing up (the state says why) until space may have
         been freed, then the service starts over with a reconcile: what was committed
         stays, and nothing good was replaced by a partial file."""
@@ -217,7 +217,7 @@ class IndexService:
                 self._wake.wait(self.options.disk_full_retry_s)
                 self._set_state(problem=None)
 
-    def _serve(self, engine: Engine) -> None:
+    def _serve(self, engine: IndexWriter) -> None:
         self._start_watching(engine)
         self._reconcile(engine)
         now = time.monotonic()
@@ -271,7 +271,7 @@ class IndexService:
             due = self.coalescer.due_in()
             self._wake.wait(max(0.0, timeout if due is None else min(timeout, due)))
 
-    def _start_watching(self, engine: Engine) -> None:
+    def _start_watching(self, engine: IndexWriter) -> None:
         if self.watcher is not None:
             self.watcher.stop()
         rules = engine.scan_rules()
@@ -286,7 +286,7 @@ class IndexService:
         self.watcher.start(engine.roots())
         self._publish_roots()
 
-    def _reconcile(self, engine: Engine) -> None:
+    def _reconcile(self, engine: IndexWriter) -> None:
         """Rescan every root (stat only for unchanged files)."""
         self._set_state(phase="reconciling")
         report = engine.reconcile(self._progress, stop=self._interrupted)
@@ -298,7 +298,7 @@ class IndexService:
             self.rescan(restart_watchers=False)  # not finished: again when resumed
         self._on_batch(BatchReport("reconcile", tuple(engine.roots()), report))
 
-    def _rebuild(self, engine: Engine, model: str) -> None:
+    def _rebuild(self, engine: IndexWriter, model: str) -> None:
         """One slice of the rebuild for ``model``: it runs until done, paused or stopped,
         or until events wait and it has had ``rebuild_slice_s`` (then they go first)."""
         self._set_state(phase="rebuilding")
@@ -323,7 +323,7 @@ class IndexService:
 
     def _update(
         self,
-        engine: Engine,
+        engine: IndexWriter,
         kind: str,
         paths: tuple[str, ...] | list[str],
         batch: Batch | None = None,
@@ -364,7 +364,7 @@ class IndexService:
         with self._lock:
             return self._paused
 
-    def _take_requests(self, engine: Engine) -> tuple[bool, bool]:
+    def _take_requests(self, engine: IndexWriter) -> tuple[bool, bool]:
         """Apply root changes; returns (restart the watchers, reconcile now), cleared."""
         with self._lock:
             taken = (self._restart_watchers, self._reconcile_due)

@@ -24,7 +24,7 @@ API (also used by ``finder check``):
   fails to open or when a sign of damage is confirmed.
 
 When it runs: never a full check on the hot path. The writer checks at open only on a
-sign, and rebuilds whenever SQLite reports damage during a run (``Engine``); a reader
+sign, and rebuilds whenever SQLite reports damage during a run (the writer); a reader
 that meets damage leaves the note and says so. Damage nothing has read yet is found by
 ``finder check`` or by the first search that reads it.
 

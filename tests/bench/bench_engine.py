@@ -13,7 +13,7 @@ the Markdown report to stdout (and ``--out``; raw numbers to ``--json``). Every 
 sits next to a baseline measured in the same run:
 
 1. **Indexing throughput.** SciFact (5,183 abstracts) written as one .txt per document
-   (title, blank line, text). Timed in-process: ``Engine.open_writer(embedder=<the model,
+   (title, blank line, text). Timed in-process: ``IndexWriter.open(embedder=<the model,
    already loaded>)``, ``add_roots``, ``index``, ``close``, so process start and model load
    are excluded; phases come from the progress callback. Baseline: the same loaded
    ``SentenceTransformerEmbedder`` embedding exactly the catalog's distinct chunk texts in
@@ -30,8 +30,8 @@ sits next to a baseline measured in the same run:
    text gets a vector blending a real SciFact chunk embedding (from step 1) with a random
    unit vector (cosine to the real one uniform in [0.4, 0.9]), so neighbourhoods have
    structure and are not pure noise. The HNSW index is built by
-   ``Engine.open_writer().vectors()`` and saved. One fresh reader process
-   (``Engine.open_reader`` and one warm-up search) then times the 300 SciFact queries:
+   ``IndexWriter.open().vectors()`` and saved. One fresh reader process
+   (``IndexWriter.open_reader`` and one warm-up search) then times the 300 SciFact queries:
    ONNX query embedding alone, HNSW k-NN alone (k = the search's candidate pool), the
    keyword and meaning legs, and the whole hybrid ``engine.search(q, 10)``. Baseline:
    brute-force NumPy dot product over every vector for the same query vectors (also the
@@ -112,7 +112,7 @@ from benchkit.synthetic import (
 
 from finder.domain import IndexReport
 from finder.embed import DEFAULT_MODEL, Embedder
-from finder.engine import Engine
+from finder.engine import IndexReader, IndexWriter
 from finder.indexing.pipeline import EMBED_BATCH
 from finder.paths import DataPaths
 from finder.search import FusionWeights
@@ -158,7 +158,7 @@ def index_in_process(
     shutil.rmtree(data_dir, ignore_errors=True)
     clock = PhaseClock()
     start = time.perf_counter()
-    with Engine.open_writer(data_dir, cache_dir=cache, embedder=embedder) as engine:
+    with IndexWriter.open(data_dir, cache_dir=cache, embedder=embedder) as engine:
         engine.add_roots([folder])
         report = engine.index(clock)
     end = time.perf_counter()
@@ -302,8 +302,8 @@ class Bench:
         finally:
             catalog.close()
         log("  building the HNSW index ...")
-        with Engine.open_writer(data_dir, cache_dir=self.cache) as engine:
-            engine.vectors().save()
+        with IndexWriter.open(data_dir, cache_dir=self.cache) as engine:
+            engine.current.vectors().save()
         t3 = time.perf_counter()
         return ScaleBuild(
             chunks=n_chunks,
@@ -345,7 +345,7 @@ def reader_worker(data_dir: Path, queries: list[str]) -> dict[str, Any]:
     me = psutil.Process()
     out: dict[str, Any] = {"rss_start_mb": mb(me.memory_info().rss)}
     start = time.perf_counter()
-    engine = Engine.open_reader(data_dir)
+    engine = IndexReader.open(data_dir)
     engine.search(queries[0], 10)
     out["first_search_s"] = time.perf_counter() - start
     out["rss_ready_mb"] = mb(me.memory_info().rss)
@@ -354,7 +354,7 @@ def reader_worker(data_dir: Path, queries: list[str]) -> dict[str, Any]:
     embedder = load_query_embedder(settings.model, engine.paths.model_cache, settings.threads)
     out["query_embedder"] = type(embedder).__name__
     vectors, out["embed"] = time_each(lambda q: embedder.embed([q])[0], queries)
-    index, k = engine.vectors(), FusionWeights().candidates
+    index, k = engine.generation.vectors(), FusionWeights().candidates
     out["k"] = k
     found, out["knn"] = time_each(lambda v: index.query(v, k)[0], vectors)
     _, out["hybrid"] = time_each(lambda q: engine.search(q, 10), queries)
@@ -491,7 +491,7 @@ def cli_index_row(b: Bench, run: InProcessIndex) -> None:
         noise=noise(watch, run.watch),
     )
     b.report.note(
-        "Indexing is timed in-process with the preloaded embedder (Engine.open_writer(..., "
+        "Indexing is timed in-process with the preloaded embedder (IndexWriter.open(..., "
         "embedder=...)); the CLI wall time is reported as well."
     )
 
@@ -510,7 +510,7 @@ def measure_noop(b: Bench, data_dir: Path, folder: Path) -> NoOp:
     times, report = [], IndexReport()
     for _ in range(REPEATS):
         start = time.perf_counter()
-        with Engine.open_writer(data_dir, cache_dir=b.cache, embedder=b.embedder()) as engine:
+        with IndexWriter.open(data_dir, cache_dir=b.cache, embedder=b.embedder()) as engine:
             report = engine.index()
         times.append(time.perf_counter() - start)
     cli, _ = median_wall([*finder_cmd(), "--data-dir", str(data_dir), "index"], REPEATS)
@@ -549,7 +549,7 @@ def noop_rows(b: Bench, label: str, data_dir: Path, folder: Path, files: int) ->
 def first_small_index(b: Bench, small: Path, data_dir: Path) -> tuple[float, IndexReport]:
     shutil.rmtree(data_dir, ignore_errors=True)
     start = time.perf_counter()
-    with Engine.open_writer(data_dir, cache_dir=b.cache, embedder=b.embedder()) as engine:
+    with IndexWriter.open(data_dir, cache_dir=b.cache, embedder=b.embedder()) as engine:
         engine.add_roots([small])
         report = engine.index()
     return time.perf_counter() - start, report
@@ -713,7 +713,7 @@ def scale_notes(b: Bench) -> None:
     )
     b.report.note(
         "Query latency and reader RSS come from one fresh reader process (the bench script "
-        "itself, so numpy/psutil/finder imports are included): Engine.open_reader, one "
+        "itself, so numpy/psutil/finder imports are included): IndexWriter.open_reader, one "
         "warm-up search, then each stage over the 300 SciFact queries after one warm-up call, "
         "in this order: embedding, k-NN, hybrid, hybrid again, keyword leg, meaning leg, "
         "brute force. The first hybrid pass is the first to read most FTS pages."

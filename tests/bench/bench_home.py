@@ -4,7 +4,7 @@ Not part of the test suite. The home folder of ``shared/data/home`` (80 personal
 among ~2,500 technical files; see its README) is laid out and scored by that set's own
 ``score.py`` functions; finder indexes it through the real pipeline (the CLI's way: its own
 config dir) and answers every query of ``queries.tsv`` through the real search path
-(``Engine.search(q, 10, legs=...)``) with the keyword leg alone, the meaning leg alone and
+(``IndexWriter.search(q, 10, legs=...)``) with the keyword leg alone, the meaning leg alone and
 the shipped hybrid; Recoll (``recollcmd``) indexes the same folder and answers the same
 queries. Reported per category: success@1/3/10 and MRR@10. Then the confidence check:
 how many of the unanswerable queries in ``home_no_answer.tsv`` get a strong hit, and how
@@ -33,7 +33,7 @@ from benchkit.ir import Recoll
 from benchkit.report import git_commit, machine
 
 from finder.domain import SearchHit
-from finder.engine import Engine
+from finder.engine import IndexReader, IndexWriter
 from finder.evidence import STRONG, WEAK
 
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "home"
@@ -58,7 +58,7 @@ def index(score: ModuleType, work: Path) -> float:
         folder.mkdir(parents=True, exist_ok=True)
     score.build_home(home, score.LAYOUT)
     started = time.monotonic()
-    with Engine.open_writer(data, config_dir=config) as engine:
+    with IndexWriter.open(data, config_dir=config) as engine:
         engine.add_roots([home])
         engine.index()
     return time.monotonic() - started
@@ -75,7 +75,9 @@ def ranks(
     return out
 
 
-def confidence_check(engine: Engine, score: ModuleType, queries: list[dict], home: Path) -> str:
+def confidence_check(
+    engine: IndexReader, score: ModuleType, queries: list[dict], home: Path
+) -> str:
     """Strong hits of unanswerable queries; right files marked weak."""
     unanswerable = [
         line.split("\t")[1] for line in NO_ANSWER.read_text("utf-8").splitlines()[1:] if line
@@ -136,7 +138,7 @@ def main() -> int:
         log(f"home: indexed in {seconds:.0f} s")
         home = work / "home"
         table: dict[str, list[int | None]] = {}
-        with Engine.open_reader(work / "data") as engine:
+        with IndexReader.open(work / "data") as engine:
             for legs in LEGS:
                 table[legs] = ranks(
                     score,

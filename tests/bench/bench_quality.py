@@ -3,7 +3,7 @@
 Not part of the test suite. For each collection every document is written out as a file
 (title as the first line, a blank line, the text), indexed by the real pipeline into a
 data dir, and every judged query goes through the real search path
-(``Engine.search(q, 100, legs=...)``) for the keyword leg alone, the meaning leg alone and
+(``IndexWriter.search(q, 100, legs=...)``) for the keyword leg alone, the meaning leg alone and
 the shipped hybrid. Recoll (``recollindex``/``recollq``, Debian package ``recollcmd``)
 (installed with apt when missing) indexes the same folder with its own config dir and
 answers the same queries, its index time measured beside finder's (finder's with the
@@ -43,7 +43,7 @@ from benchkit.report import git_commit, machine, versions
 
 from finder.embed import DEFAULT_MODEL, Embedder
 from finder.embed.loader import load_index_embedder
-from finder.engine import Engine
+from finder.engine import IndexReader, IndexWriter
 from finder.settings import default_threads
 
 ALL = ("scifact", "nfcorpus", "medline", "cisi", "cranfield", "cacm", "adi")
@@ -77,7 +77,7 @@ def evaluate(collection: Collection, work: Path, embedder: Embedder, recoll: boo
     result = Result(collection.name, timings["docs"], len(collection.queries))
     result.index_s["finder"] = timings["finder"]
     log(f"{collection.name}: {result.docs} files indexed in {timings['finder']:.0f} s")
-    with Engine.open_reader(data_dir) as engine:
+    with IndexReader.open(data_dir) as engine:
         for legs in LEGS:
             seconds: list[float] = []
             result.scores[legs] = collection.score(_finder_ranker(engine, legs, seconds))
@@ -94,13 +94,13 @@ def evaluate(collection: Collection, work: Path, embedder: Embedder, recoll: boo
 def _index(files: Path, data_dir: Path, embedder: Embedder) -> float:
     """Seconds to index ``files`` with the model already loaded (as Recoll has no model)."""
     started = time.monotonic()
-    with Engine.open_writer(data_dir, embedder=embedder) as engine:
+    with IndexWriter.open(data_dir, embedder=embedder) as engine:
         engine.add_roots([files])
         engine.index()
     return time.monotonic() - started
 
 
-def _finder_ranker(engine: Engine, legs: str, seconds: list[float]) -> Ranker:
+def _finder_ranker(engine: IndexReader, legs: str, seconds: list[float]) -> Ranker:
     def rank(text: str) -> list[str]:
         started = time.perf_counter()
         # Quotes in a judged query are not the user's phrase syntax.
@@ -121,7 +121,7 @@ def exact_matches(work: Path, embedder: Embedder) -> list[tuple[str, str, str]]:
     exact.write_folder(folder)
     _index(folder, work / "index", embedder)
     failures = []
-    with Engine.open_reader(work / "index") as engine:
+    with IndexReader.open(work / "index") as engine:
         for query, expected in exact.QUERIES.items():
             hits = engine.search(query, 1)
             got = str(Path(hits[0].path).relative_to(folder)) if hits else "(nothing)"

@@ -7,7 +7,7 @@ Not part of the test suite. Run from the repository root::
 One IR collection from ``shared/data/ir`` is written out as files and indexed with the
 default model. Then, as in the window (one process: the writer thread at nice +10, the
 searches on another thread), a writer thread builds the index for a second model (a
-local copy of the default one, so rankings stay comparable) with ``Engine.rebuild`` while
+local copy of the default one, so rankings stay comparable) with ``IndexWriter.rebuild`` while
 the main thread answers the collection's queries in a loop on a reader opened before.
 Printed, each beside its baseline from the same run:
 
@@ -40,7 +40,7 @@ from benchkit.report import git_commit, machine
 
 from finder.embed import DEFAULT_MODEL, Embedder, resolve_model_path
 from finder.embed.loader import load_index_embedder
-from finder.engine import Engine
+from finder.engine import IndexReader, IndexWriter
 from finder.settings import default_threads
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "ir"
@@ -55,7 +55,7 @@ def dir_size(path: Path) -> int:
     return total
 
 
-def answers(reader: Engine, collection: Collection, seconds: list[float]) -> dict[str, list]:
+def answers(reader: IndexReader, collection: Collection, seconds: list[float]) -> dict[str, list]:
     """Each judged query's top 10 file stems; per-call times go to ``seconds``."""
     out = {}
     for qid, text in collection.queries.items():
@@ -73,7 +73,7 @@ def ndcg(collection: Collection, ranked: dict[str, list]) -> float:
 
 def build(data: Path, files: Path, model: str, embedder: Embedder | None = None) -> float:
     started = time.monotonic()
-    with Engine.open_writer(data, embedder=embedder) as engine:
+    with IndexWriter.open(data, embedder=embedder) as engine:
         engine.add_roots([files])
         engine.update_settings(replace(engine.settings, model=model))
         engine.index()
@@ -99,7 +99,7 @@ def main() -> int:
         log(f"indexing {docs} files with {DEFAULT_MODEL}")
         first_build = build(data, files, DEFAULT_MODEL, embedder)
 
-        reader = Engine.open_reader(data)
+        reader = IndexReader.open(data)
         reader.prepare_meaning()
         idle_s: list[float] = []
         for _ in range(3):
@@ -112,7 +112,7 @@ def main() -> int:
         def rebuild() -> None:  # the writer thread: it opens its own engine
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)  # as the service
             started = time.monotonic()
-            with Engine.open_writer(data, embedder=embedder) as writer:
+            with IndexWriter.open(data, embedder=embedder) as writer:
                 writer.update_settings(replace(writer.settings, model=str(other)))
                 writer.index()
             timing["rebuild"] = time.monotonic() - started

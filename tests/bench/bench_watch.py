@@ -16,7 +16,7 @@ a baseline measured in the same run:
    of 1,000 small .txt files and keeps running. ``--saves`` times, 1.5 s apart (one batch
    each), a new small .txt file holding a unique made-up word is written; latency = from
    right after it is closed to the arrival of the batch report naming it. Then, untimed, a
-   fresh ``Engine.open_reader(...).search(word, 5)`` must return it. Baseline: the service
+   fresh ``IndexReader.open(...).search(word, 5)`` must return it. Baseline: the service
    stopped, ``engine.update([path])`` alone on a writer engine for 20 such files (after an
    untimed warm-up). The quiet interval, the latency's floor, is printed too.
 2. **Idle CPU.** ``--files`` small .txt files in folders of 100, contents drawn from 200
@@ -28,7 +28,7 @@ a baseline measured in the same run:
    stopped (the process merely sleeping).
 3. **Startup reconcile** of those files, unchanged: a new ``IndexService`` on the same data
    dir, from ``start()`` to its first "reconcile" report (median of 3). Baselines: a bare
-   ``os.scandir``/``stat`` walk of the tree and an in-process ``Engine.open_writer()`` +
+   ``os.scandir``/``stat`` walk of the tree and an in-process ``IndexWriter.open()`` +
    ``index()`` no-op (close not timed), each median of 3.
 """
 
@@ -56,7 +56,7 @@ from benchkit.report import Report, git_commit, machine
 from benchkit.synthetic import timed_stat_walk
 
 from finder.embed import DEFAULT_MODEL, Embedder
-from finder.engine import Engine
+from finder.engine import IndexReader, IndexWriter
 from finder.service.live import IndexService
 from finder.service.state import BatchReport, ServiceOptions
 from finder.settings import IndexSettings
@@ -165,8 +165,8 @@ class Bench:
         self.embedder.embed(self.texts[:32])  # warm-up
         self.report.note(f"Model load + warm-up, in no number: {time.perf_counter() - start:.0f} s")
 
-    def writer(self, data: Path) -> Engine:
-        return Engine.open_writer(data, cache_dir=self.cache, embedder=self.embedder)
+    def writer(self, data: Path) -> IndexWriter:
+        return IndexWriter.open(data, cache_dir=self.cache, embedder=self.embedder)
 
     def new_data_dir(self, name: str, root: Path) -> Path:
         with self.writer(self.work / name) as engine:
@@ -208,7 +208,7 @@ def section_latency(b: Bench) -> None:
             continue
         latencies.append(arrived - written)
         inside.append(batch.report.seconds)
-        with Engine.open_reader(data, cache_dir=b.cache) as reader:
+        with IndexReader.open(data, cache_dir=b.cache) as reader:
             found = any(hit.path == path for hit in reader.search(word, 5))
         failed += not found
         log(f"  save {i}: {latencies[-1] * 1000:.0f} ms ({batch.kind}), found: {found}")

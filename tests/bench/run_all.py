@@ -48,7 +48,10 @@ FULL = [
     ("A model change while searching", ["bench_rebuild.py"]),
 ]
 QUICK = [
-    ("Engine (smoke)", ["bench_engine.py", "--docs", "300", "--scale", "10000", "--only", "1,3"]),
+    (
+        "Engine (smoke)",
+        ["bench_engine.py", "--docs", "300", "--scale", "10000", "--only", "1,3"],
+    ),
     ("Search quality (smoke)", ["bench_quality.py", "adi"]),
     (
         "Live service (smoke)",

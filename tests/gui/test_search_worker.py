@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from finder.engine import Engine
+from finder.engine import IndexWriter
 from finder.gui.search_worker import SearchWorker
 from tests.conftest import index_sample
 
 
 def test_a_damaged_catalog_is_said_not_raised(
-    qtbot, open_engine: Callable[..., Engine], tmp_path: Path, cache_dir: Path
+    qtbot, open_engine: Callable[..., IndexWriter], tmp_path: Path, cache_dir: Path
 ) -> None:
     """A catalog whose header is garbage: the worker emits a problem naming the damage
     (what the window shows) instead of letting an exception escape its slot."""

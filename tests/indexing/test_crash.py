@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from finder.embed import DEFAULT_MODEL
-from finder.engine import Engine
+from finder.engine import IndexReader, IndexWriter
 from tests.faults.faultkit import TOPICS, make_corpus
 
 
@@ -54,7 +54,7 @@ def catalog_state(index_dir: Path) -> tuple[set, set, int]:
 
 @pytest.mark.parametrize("phase", ["reading files", "embedding chunks"])
 def test_kill_then_restart_equals_clean_build(
-    phase: str, tmp_path: Path, open_engine: Callable[..., Engine]
+    phase: str, tmp_path: Path, open_engine: Callable[..., IndexWriter]
 ) -> None:
     """Whichever phase is interrupted, resuming gives the same catalog, vectors and results."""
     root = tmp_path / "corpus"
@@ -63,7 +63,7 @@ def test_kill_then_restart_equals_clean_build(
     kill_during(phase, crashed, root)
     if phase == "embedding chunks":
         # Phase one committed: every file is findable by keyword before its meaning is.
-        with Engine.open_reader(crashed) as reader:
+        with IndexReader.open(crashed) as reader:
             assert reader.status().files_pending > 0
             assert len(reader.search("orchestra", 100, legs="keyword")) == 240 // len(TOPICS)
 
@@ -74,15 +74,19 @@ def test_kill_then_restart_equals_clean_build(
     reference.index()
 
     assert catalog_state(crashed) == catalog_state(clean)
-    assert len(resumed.vectors()) == len(reference.vectors()) == catalog_state(clean)[2]
+    assert (
+        len(resumed.current.vectors())
+        == len(reference.current.vectors())
+        == catalog_state(clean)[2]
+    )
     for query in ("molten rock eruption", "symphony musicians", "bread shop"):
-        assert [h.path for h in resumed.search(query, 5)] == [
-            h.path for h in reference.search(query, 5)
+        assert [h.path for h in resumed.reader().search(query, 5)] == [
+            h.path for h in reference.reader().search(query, 5)
         ]
 
 
 def test_a_model_change_killed_midway_keeps_the_old_index_then_finishes(
-    tmp_path: Path, open_engine: Callable[..., Engine], other_model: str
+    tmp_path: Path, open_engine: Callable[..., IndexWriter], other_model: str
 ) -> None:
     """Killed while the new model's index is built, the old index opens and answers; the
     next run finishes the new one, equal to a clean build with that model."""
@@ -94,7 +98,7 @@ def test_a_model_change_killed_midway_keeps_the_old_index_then_finishes(
     first.index()
     first.close()
     kill_during("new model: embedding chunks", crashed, root, "--model", other_model)
-    with Engine.open_reader(crashed) as reader:
+    with IndexReader.open(crashed) as reader:
         status = reader.status()
         assert (status.model, status.model_pending) == (DEFAULT_MODEL, other_model)
         assert status.files_pending == 0
@@ -109,6 +113,6 @@ def test_a_model_change_killed_midway_keeps_the_old_index_then_finishes(
     assert resumed.paths.generation == "index-1"
     assert catalog_state(resumed.paths.index_dir) == catalog_state(clean)
     for query in ("molten rock eruption", "symphony musicians", "bread shop"):
-        assert [h.path for h in resumed.search(query, 5)] == [
-            h.path for h in reference.search(query, 5)
+        assert [h.path for h in resumed.reader().search(query, 5)] == [
+            h.path for h in reference.reader().search(query, 5)
         ]

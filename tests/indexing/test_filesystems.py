@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from finder.engine import Engine
+from finder.engine import IndexWriter
 from finder.indexing.filesystems import SystemFolderError, pseudo_devices, system_filesystem
 from tests.conftest import run_finder
 
@@ -35,7 +35,7 @@ def test_an_ordinary_folder_is_not(tmp_path: Path) -> None:
 
 
 @linux_only
-def test_the_engine_refuses_a_root_on_proc(open_engine: Callable[..., Engine]) -> None:
+def test_the_engine_refuses_a_root_on_proc(open_engine: Callable[..., IndexWriter]) -> None:
     """add_roots("/proc") raises SystemFolderError with the message and adds nothing."""
     engine = open_engine()
     with pytest.raises(SystemFolderError) as refused:

@@ -12,9 +12,10 @@ import pytest
 from finder.chunking import Chunker
 from finder.embed import DEFAULT_MODEL, Embedder, resolve_model_path
 from finder.extract import ExtractLimits
-from finder.indexing.pipeline import Indexer, unreadable_folders
+from finder.indexing.pipeline import Indexer
 from finder.indexing.scanner import ScanRules
 from finder.store.catalog import Catalog
+from finder.store.meta import unreadable_folders
 from finder.store.vectors import VectorIndex
 from tests.conftest import write
 

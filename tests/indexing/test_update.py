@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from finder.engine import Engine
+from finder.engine import IndexWriter
 from tests.conftest import write
 
 
@@ -22,32 +22,34 @@ def root(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def engine(open_engine: Callable[..., Engine], root: Path) -> Engine:
+def engine(open_engine: Callable[..., IndexWriter], root: Path) -> IndexWriter:
     engine = open_engine()
     engine.add_roots([root])
     engine.index()
     return engine
 
 
-def paths(engine: Engine) -> set[str]:
+def paths(engine: IndexWriter) -> set[str]:
     return set(engine.catalog.file_states())
 
 
-def vector_ids(engine: Engine, path: Path) -> list[int]:
+def vector_ids(engine: IndexWriter, path: Path) -> list[int]:
     file_id = engine.catalog.file_id(str(path))
     assert file_id is not None
     return engine.catalog.file_vector_ids(file_id)
 
 
-def test_a_new_file_is_found_after_an_update_of_its_path(engine: Engine, root: Path) -> None:
+def test_a_new_file_is_found_after_an_update_of_its_path(engine: IndexWriter, root: Path) -> None:
     """Updating a new file's path extracts and embeds it: findable by meaning."""
     new = write(root / "notes/cat.txt", "Feed the kitten twice a day and take it to the vet.")
     report = engine.update([str(new)])
     assert (report.added, report.chunks_embedded) == (1, 1)
-    assert engine.search("looking after a young feline", 1)[0].path == str(new)
+    assert engine.reader().search("looking after a young feline", 1)[0].path == str(new)
 
 
-def test_an_edited_file_is_updated_and_a_deleted_one_removed(engine: Engine, root: Path) -> None:
+def test_an_edited_file_is_updated_and_a_deleted_one_removed(
+    engine: IndexWriter, root: Path
+) -> None:
     """An edit replaces the file's chunks; a deletion drops the file and its orphan vector."""
     edited = write(root / "notes/bread.md", "Sourdough needs a starter fed with flour and water.")
     gone = root / "trips/alps.txt"
@@ -57,16 +59,16 @@ def test_an_edited_file_is_updated_and_a_deleted_one_removed(engine: Engine, roo
     assert (report.updated, report.removed) == (1, 1)
     assert str(gone) not in paths(engine)
     assert engine.catalog.count_vectors() == vectors_before - 1  # bread's replaced, alps' dropped
-    assert engine.search("sourdough starter", 1)[0].path == str(edited)
+    assert engine.reader().search("sourdough starter", 1)[0].path == str(edited)
 
 
-def test_an_unchanged_path_costs_nothing(engine: Engine, root: Path) -> None:
+def test_an_unchanged_path_costs_nothing(engine: IndexWriter, root: Path) -> None:
     """A path whose size and mtime match the catalog is not read again."""
     report = engine.update([str(root / "notes/boiler.txt")])
     assert (report.added, report.updated, report.unchanged) == (0, 0, 1)
 
 
-def test_a_moved_folder_keeps_its_rows_and_vectors(engine: Engine, root: Path) -> None:
+def test_a_moved_folder_keeps_its_rows_and_vectors(engine: IndexWriter, root: Path) -> None:
     """A folder move renames catalog rows: nothing is read or embedded again."""
     before = vector_ids(engine, root / "notes/boiler.txt")
     os.rename(root / "notes", root / "archive")
@@ -81,7 +83,7 @@ def test_a_moved_folder_keeps_its_rows_and_vectors(engine: Engine, root: Path) -
     }
 
 
-def test_a_moved_file_keeps_its_row(engine: Engine, root: Path) -> None:
+def test_a_moved_file_keeps_its_row(engine: IndexWriter, root: Path) -> None:
     """A file renamed on disk keeps its id; the name index follows the new name."""
     old, new = root / "trips/alps.txt", root / "trips/mountains.txt"
     file_id = engine.catalog.file_id(str(old))
@@ -89,10 +91,10 @@ def test_a_moved_file_keeps_its_row(engine: Engine, root: Path) -> None:
     report = engine.update([str(old), str(new)], [(str(old), str(new))])
     assert report.renamed == 1 and report.added == 0
     assert engine.catalog.file_id(str(new)) == file_id
-    assert engine.search("mountains", 1)[0].path == str(new)
+    assert engine.reader().search("mountains", 1)[0].path == str(new)
 
 
-def test_a_move_into_a_hidden_folder_removes_the_file(engine: Engine, root: Path) -> None:
+def test_a_move_into_a_hidden_folder_removes_the_file(engine: IndexWriter, root: Path) -> None:
     """Moving a file where the scan would not look (a hidden folder) takes it out."""
     old, new = root / "trips/alps.txt", root / ".trash/alps.txt"
     new.parent.mkdir()
@@ -101,7 +103,7 @@ def test_a_move_into_a_hidden_folder_removes_the_file(engine: Engine, root: Path
     assert str(old) not in paths(engine) and str(new) not in paths(engine)
 
 
-def test_a_move_whose_source_came_back_is_not_a_rename(engine: Engine, root: Path) -> None:
+def test_a_move_whose_source_came_back_is_not_a_rename(engine: IndexWriter, root: Path) -> None:
     """If the old path exists again (atomic save), the old row stays and the new is added."""
     old, new = root / "notes/boiler.txt", root / "notes/boiler.bak.txt"
     os.rename(old, new)
@@ -111,14 +113,14 @@ def test_a_move_whose_source_came_back_is_not_a_rename(engine: Engine, root: Pat
     assert {str(old), str(new)} <= paths(engine)
 
 
-def test_paths_outside_every_root_are_ignored(engine: Engine, tmp_path: Path) -> None:
+def test_paths_outside_every_root_are_ignored(engine: IndexWriter, tmp_path: Path) -> None:
     """A path under no root is neither added nor anything else."""
     stray = write(tmp_path / "elsewhere/x.txt", "stray")
     report = engine.update([str(stray)])
     assert (report.added, report.removed, report.unchanged) == (0, 0, 0)
 
 
-def test_an_update_of_the_root_equals_a_full_index(engine: Engine, root: Path) -> None:
+def test_an_update_of_the_root_equals_a_full_index(engine: IndexWriter, root: Path) -> None:
     """Updating the root itself reconciles everything under it, like ``index()``."""
     write(root / "new/a.txt", "alpha")
     (root / "trips/alps.txt").unlink()

@@ -12,7 +12,7 @@ import pytest
 
 from finder.domain import Progress
 from finder.embed import Embedder
-from finder.engine import Engine
+from finder.engine import IndexReader, IndexWriter
 from finder.service.live import IndexService
 from finder.service.state import BatchReport, ServiceOptions
 from tests.conftest import write
@@ -95,7 +95,7 @@ def start_service(
     ) -> Running:
         data = data or tmp_path / "data"
         if roots:
-            with Engine.open_writer(data, cache_dir=cache_dir, embedder=embedder) as engine:
+            with IndexWriter.open(data, cache_dir=cache_dir, embedder=embedder) as engine:
                 engine.add_roots(roots)
         reports: queue.Queue[BatchReport] = queue.Queue()
         service = IndexService(
@@ -119,6 +119,6 @@ def start_service(
 
 
 def search(running: Running, query: str) -> str:
-    with Engine.open_reader(running.data) as reader:
+    with IndexReader.open(running.data) as reader:
         hits = reader.search(query, 1)
     return hits[0].path if hits else ""

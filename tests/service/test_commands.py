@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from finder.engine import Engine
+from finder.engine import IndexReader, IndexWriter
 from tests.conftest import write
 from tests.indexing.test_crash import catalog_state, make_corpus
 from tests.test_cli import finder
@@ -120,12 +120,12 @@ def test_roots_add_reaches_a_running_service(
     added = finder(data, "roots", "add", str(second))
     assert "running finder service is indexing" in added.stdout, added.stderr
     watch.wait_line(lambda line: "1 added" in line and str(second / "b.txt") in line)
-    with Engine.open_reader(data) as reader:
+    with IndexReader.open(data) as reader:
         assert reader.search("lighthouse", 1)[0].path == str(second / "b.txt")
 
 
 def test_sigterm_mid_batch_then_restart_equals_a_clean_build(
-    tmp_path: Path, watching: Callable[[Path], Watch], open_engine: Callable[..., Engine]
+    tmp_path: Path, watching: Callable[[Path], Watch], open_engine: Callable[..., IndexWriter]
 ) -> None:
     """SIGTERM while embedding stops cleanly; the next start finishes the same index."""
     root, data, clean = tmp_path / "corpus", tmp_path / "data", tmp_path / "clean"
@@ -134,7 +134,7 @@ def test_sigterm_mid_batch_then_restart_equals_a_clean_build(
     watch = watching(data)
     watch.wait_line(lambda line: "embedding chunks" in line and " 0/" not in line)
     assert watch.stop() == 0
-    with Engine.open_reader(data) as reader:
+    with IndexReader.open(data) as reader:
         assert reader.status().files_pending > 0  # it really stopped mid-way
 
     restarted = watching(data)

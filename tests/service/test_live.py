@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from finder.embed import Embedder
-from finder.engine import Engine
+from finder.engine import IndexWriter
 from finder.service.live import IndexService
 from finder.service.state import ServiceOptions
 from finder.store.lock import WriterLockedError
@@ -171,7 +171,7 @@ def test_a_second_writer_is_refused(start_service, root: Path, cache_dir: Path) 
     """While a service writes, another writer is refused with a clear message."""
     running = start_service([root])
     with pytest.raises(WriterLockedError, match="already indexing"):
-        Engine.open_writer(running.data, cache_dir=cache_dir)
+        IndexWriter.open(running.data, cache_dir=cache_dir)
     second = IndexService(running.data, cache_dir=cache_dir, options=FAST)
     with pytest.raises(WriterLockedError):
         second.start()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from finder.domain import Progress
 from finder.embed import DEFAULT_MODEL
-from finder.engine import Engine
+from finder.engine import IndexReader
 from finder.service.state import ServiceOptions
 from finder.store.generations import current_generation
 from tests.conftest import write
@@ -32,7 +32,7 @@ def test_events_reach_the_old_index_while_the_new_one_is_built(
     options = replace(FAST, quiet_s=0.0, rebuild_slice_s=0.0)
     running = start_service([root], options, on_progress=pause_when_embedding)
     service = running.service
-    reader = Engine.open_reader(running.data, cache_dir=cache_dir)
+    reader = IndexReader.open(running.data, cache_dir=cache_dir)
     service.change_settings(replace(service.state().settings, model=other_model))
     running.wait_for_batch("rebuild")  # the slice the pause ended
     assert service.state().phase == "paused" and (running.data / "index-1").is_dir()
@@ -73,6 +73,6 @@ def test_a_model_that_cannot_load_leaves_the_index_answering(
     running.wait_for_batch("reconcile")
     running.barrier(root)
     assert running.service.error is None and running.service.state().phase != "stopped"
-    with Engine.open_reader(running.data, cache_dir=cache_dir) as reader:
+    with IndexReader.open(running.data, cache_dir=cache_dir) as reader:
         assert reader.status().model == DEFAULT_MODEL
         assert reader.search("who fixed the heating", 1)[0].path.endswith("boiler.txt")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from finder.engine import Engine
+from finder.engine import IndexReader, IndexWriter
 from finder.paths import DataPaths
 from finder.store.catalog import Catalog, CatalogDamagedError
 from finder.store.salvage import catalog_problem, damage_sign, rebuild_damaged_catalog
@@ -64,7 +64,7 @@ def vector_ids(catalog: Path) -> set[int]:
 
 
 @pytest.fixture
-def built(open_engine: Callable[..., Engine], tmp_path: Path) -> tuple[DataPaths, int]:
+def built(open_engine: Callable[..., IndexWriter], tmp_path: Path) -> tuple[DataPaths, int]:
     """An index of the corpus made with the real model, closed: (its paths, chunks embedded)."""
     engine = open_engine()
     engine.add_roots([write_corpus(tmp_path / "files")])
@@ -76,8 +76,9 @@ def built(open_engine: Callable[..., Engine], tmp_path: Path) -> tuple[DataPaths
     return paths, report.chunks_embedded
 
 
-def top_path(engine: Engine) -> str:
-    return engine.search(QUERY, 3)[0].path
+def top_path(engine: IndexWriter | IndexReader) -> str:
+    reader = engine.reader() if isinstance(engine, IndexWriter) else engine
+    return reader.search(QUERY, 3)[0].path
 
 
 def test_a_sound_catalog_shows_no_problem(built: tuple[DataPaths, int]) -> None:
@@ -96,12 +97,12 @@ def test_a_reader_meeting_a_garbled_page_says_so_and_leaves_a_note(
     assert catalog_problem(paths.catalog) is not None
     with (
         pytest.raises(CatalogDamagedError, match="finder index"),
-        Engine.open_reader(paths.root, cache_dir=paths.cache) as reader,
+        IndexReader.open(paths.root, cache_dir=paths.cache) as reader,
     ):
         reader.search(QUERY, 3)
     assert damage_note(paths.catalog).exists()
     with pytest.raises(CatalogDamagedError, match="is damaged"):
-        Engine.open_reader(paths.root, cache_dir=paths.cache)  # the note alone suffices
+        IndexReader.open(paths.root, cache_dir=paths.cache)  # the note alone suffices
 
 
 def test_rebuild_keeps_settings_roots_and_every_readable_vector(
@@ -124,7 +125,7 @@ def test_rebuild_keeps_settings_roots_and_every_readable_vector(
 
 def test_writer_heals_and_reuses_the_vectors_it_could_read(
     built: tuple[DataPaths, int],
-    open_engine: Callable[..., Engine],
+    open_engine: Callable[..., IndexWriter],
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -143,7 +144,7 @@ def test_writer_heals_and_reuses_the_vectors_it_could_read(
 
 
 def test_damage_a_reader_noted_is_healed_by_the_next_index(
-    built: tuple[DataPaths, int], open_engine: Callable[..., Engine], tmp_path: Path
+    built: tuple[DataPaths, int], open_engine: Callable[..., IndexWriter], tmp_path: Path
 ) -> None:
     """A search that met damage makes the next `index` rebuild, although the writer's
     own reads (roots, files) would not have met it."""
@@ -151,7 +152,7 @@ def test_damage_a_reader_noted_is_healed_by_the_next_index(
     garble_page(paths.catalog, "chunks")
     with (
         pytest.raises(CatalogDamagedError),
-        Engine.open_reader(paths.root, cache_dir=paths.cache) as reader,
+        IndexReader.open(paths.root, cache_dir=paths.cache) as reader,
     ):
         for word in ("roses", "budget", "tides", "bread", "chess", "bicycle"):
             reader.search(word, 10, legs="keyword")
@@ -163,7 +164,7 @@ def test_damage_a_reader_noted_is_healed_by_the_next_index(
 
 
 def test_a_note_the_full_check_does_not_confirm_is_dropped(
-    built: tuple[DataPaths, int], open_engine: Callable[..., Engine]
+    built: tuple[DataPaths, int], open_engine: Callable[..., IndexWriter]
 ) -> None:
     """A false alarm costs one check: nothing is rebuilt and the note goes."""
     paths, _ = built
@@ -177,7 +178,7 @@ def test_a_note_the_full_check_does_not_confirm_is_dropped(
 @pytest.mark.parametrize("keep", [0.0, 0.5], ids=["truncated-to-zero", "truncated-to-half"])
 def test_a_truncated_catalog_heals(
     built: tuple[DataPaths, int],
-    open_engine: Callable[..., Engine],
+    open_engine: Callable[..., IndexWriter],
     tmp_path: Path,
     keep: float,
 ) -> None:
@@ -186,7 +187,7 @@ def test_a_truncated_catalog_heals(
     os.truncate(paths.catalog, int(paths.catalog.stat().st_size * keep))
     assert damage_sign(paths.catalog) is not None
     with pytest.raises(CatalogDamagedError, match="finder index"):
-        Engine.open_reader(paths.root, cache_dir=paths.cache)
+        IndexReader.open(paths.root, cache_dir=paths.cache)
     engine = open_engine(paths.root)
     report = engine.index()
     assert report.added == 2 + len(TOPICS)
@@ -196,11 +197,11 @@ def test_a_truncated_catalog_heals(
 
 
 def test_an_open_reader_follows_the_rebuilt_catalog_at_refresh(
-    built: tuple[DataPaths, int], open_engine: Callable[..., Engine], tmp_path: Path
+    built: tuple[DataPaths, int], open_engine: Callable[..., IndexWriter], tmp_path: Path
 ) -> None:
     """A reader open during the rebuild (the window's) reads the new file after refresh."""
     paths, _ = built
-    reader = Engine.open_reader(paths.root, cache_dir=paths.cache)
+    reader = IndexReader.open(paths.root, cache_dir=paths.cache)
     garble_page(paths.catalog, "files")
     open_engine(paths.root).index()
     assert reader.catalog.replaced()
@@ -211,7 +212,7 @@ def test_an_open_reader_follows_the_rebuilt_catalog_at_refresh(
 
 
 def test_a_watcher_update_meeting_damage_heals_and_indexes_every_root(
-    built: tuple[DataPaths, int], open_engine: Callable[..., Engine], tmp_path: Path
+    built: tuple[DataPaths, int], open_engine: Callable[..., IndexWriter], tmp_path: Path
 ) -> None:
     """The service's one-file update over a garbled page rebuilds, then indexes all files
     (the new catalog knows none), not just the one that changed."""
