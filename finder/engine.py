@@ -38,8 +38,7 @@ from finder.errors import FinderError
 from finder.extract import ExtractLimits
 from finder.indexing.filesystems import refuse_system_folder
 from finder.indexing.pipeline import Indexer, ProgressCallback, StopCheck, unreadable_folders
-from finder.indexing.planner import catalog_path
-from finder.indexing.scanner import ScanRules
+from finder.path_rules import ScanRules, catalog_path, user_path
 from finder.paths import DataPaths, default_cache_dir, default_config_dir, default_data_dir
 from finder.preview import Passage, join_chunks
 from finder.search import FusionWeights, Searcher
@@ -215,7 +214,7 @@ class Engine:
         (``SystemFolderError``, a subclass, for /proc, /sys, /dev and their kind)."""
         added = []
         for folder in folders:
-            path = os.path.abspath(os.path.expanduser(str(folder)))
+            path = user_path(folder)
             if not os.path.isdir(path):
                 raise NotADirectoryError(f"not a folder: {folder}")
             if catalog_path(path) != path:  # the catalog stores text, and a root must be found
@@ -231,7 +230,7 @@ class Engine:
         Returns those that were roots (made absolute); others are left out."""
         roots, removed = set(self.roots()), []
         for folder in folders:
-            path = os.path.abspath(os.path.expanduser(str(folder)))
+            path = user_path(folder)
             if path in roots:
                 self.catalog.remove_root(path)
                 removed.append(path)
@@ -516,7 +515,7 @@ class Engine:
 
     def similar(self, path: str | Path, limit: int = 20) -> list[SearchHit]:
         """Files whose meaning is closest to ``path``'s (its mean chunk vector)."""
-        target = catalog_path(os.path.abspath(os.path.expanduser(str(path))))
+        target = catalog_path(user_path(path))
         file_id = self.catalog.file_id(target)
         if file_id is None:
             raise LookupError(f"not in the index: {target}")
