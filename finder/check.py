@@ -24,10 +24,10 @@ from pathlib import Path
 import numpy as np
 
 from finder.embed.loader import discard_export, ensure_query_export, export_dir_for
-from finder.paths import DataPaths
+from finder.paths import POINTER_NAME, DataPaths
 from finder.settings import IndexSettings, read_settings_file, settings_file
 from finder.store.catalog import Catalog, CatalogError
-from finder.store.generations import POINTER, current_generation
+from finder.store.generations import current_generation
 from finder.store.hnsw_file import HnswFileError, check_hnsw_file, digest_file
 from finder.store.lock import WriterLock
 from finder.store.manifest import (
@@ -111,11 +111,11 @@ class _Checker:
     def check_pointer(self) -> str:
         root = self.base.root
         try:
-            raw: bytes | None = (root / POINTER).read_bytes()
+            raw: bytes | None = (root / POINTER_NAME).read_bytes()
         except FileNotFoundError:
             raw = None
         except OSError as err:
-            self.say("problem", f"cannot read the index pointer {root / POINTER}: {err}")
+            self.say("problem", f"cannot read the index pointer {root / POINTER_NAME}: {err}")
             return ""
         chosen = current_generation(root, repair=self.repair)
         where = f"generation {chosen}" if chosen else "the data dir itself"

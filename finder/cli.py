@@ -33,6 +33,7 @@ from finder.domain import SearchHit
 from finder.embed import resolve_model_path
 from finder.engine import IndexReader, IndexWriter
 from finder.errors import FinderError
+from finder.path_rules import user_path
 from finder.progress import ProgressBar
 from finder.query import QueryError
 from finder.service import commands as cli_service
@@ -320,7 +321,7 @@ def _roots(args: argparse.Namespace) -> int:
 def _refuse_non_roots(paths: list[str], roots: list[str]) -> None:
     """Raise naming the first of ``paths`` that is not among ``roots``."""
     for path in paths:
-        if os.path.abspath(os.path.expanduser(path)) not in roots:
+        if user_path(path) not in roots:
             raise FinderError(f"not an indexed folder: {path} (`finder roots list` shows them)")
 
 

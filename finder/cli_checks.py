@@ -19,6 +19,7 @@ from pathlib import Path
 
 from finder.embed.process_embedder import EmbedderProcessError
 from finder.errors import DiskFullError, FinderError
+from finder.path_rules import is_within
 from finder.query import QueryError
 from finder.store.catalog import CatalogError
 from finder.store.lock import WriterLockedError
@@ -108,8 +109,7 @@ def describe(err: Exception, data_dir: Path) -> str:
 
 
 def _within(path: str, folder: Path) -> bool:
-    path, top = os.path.abspath(path), os.path.abspath(folder)
-    return path == top or path.startswith(top.rstrip(os.sep) + os.sep)
+    return is_within(os.path.abspath(path), os.path.abspath(folder))
 
 
 def exit_quietly_on_broken_pipe() -> int:

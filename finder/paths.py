@@ -30,12 +30,23 @@ log = logging.getLogger(__name__)
 APP_NAME = "finder"
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
-# What finder keeps in a data dir (see finder.store.generations, finder.service.control):
-# only these are touched there, since a data dir may be a folder with the person's files.
+# The names of what finder keeps in a data dir, written only here (used by DataPaths,
+# finder.store.generations, finder.service.control and finder.check).
+CATALOG_NAME = "catalog.sqlite3"
+VECTORS_NAME = "vectors.hnsw"
+MANIFEST_NAME = "manifest.json"
+POINTER_NAME = "current"  # names the generation in force (finder.store.generations)
+WRITER_LOCK_NAME = "writer.lock"
+CONTROL_SOCKET_NAME = "control.sock"
+_GENERATION_NAME = r"index-\d+"
+# Only these are touched in a data dir, since it may be a folder with the person's files.
 # Index files may have any suffix (SQLite's -wal/-shm, .tmp, a damaged copy set aside).
 _DATA_DIR_ENTRY = re.compile(
-    r"(catalog\.sqlite3|vectors\.hnsw|manifest\.json)([.-].*)?"
-    r"|(current|writer\.lock|control\.sock)(\.tmp)?|index-\d+"
+    "({})([.-].*)?|({})(\\.tmp)?|{}".format(
+        "|".join(map(re.escape, (CATALOG_NAME, VECTORS_NAME, MANIFEST_NAME))),
+        "|".join(map(re.escape, (POINTER_NAME, WRITER_LOCK_NAME, CONTROL_SOCKET_NAME))),
+        _GENERATION_NAME,
+    )
 )
 
 
@@ -80,19 +91,27 @@ class DataPaths:
 
     @property
     def catalog(self) -> Path:
-        return self.index_dir / "catalog.sqlite3"
+        return self.index_dir / CATALOG_NAME
 
     @property
     def vectors(self) -> Path:
-        return self.index_dir / "vectors.hnsw"
+        return self.index_dir / VECTORS_NAME
 
     @property
     def manifest(self) -> Path:
-        return self.index_dir / "manifest.json"
+        return self.index_dir / MANIFEST_NAME
+
+    @property
+    def index_files(self) -> tuple[Path, ...]:
+        """Every file of this generation's index, the manifest first (without it, a
+        half-removed index reads as no index), SQLite's journal files included."""
+        catalog = self.catalog
+        journals = (catalog.with_name(catalog.name + s) for s in ("-wal", "-shm"))
+        return (self.manifest, catalog, *journals, self.vectors)
 
     @property
     def writer_lock(self) -> Path:
-        return self.root / "writer.lock"
+        return self.root / WRITER_LOCK_NAME
 
     @property
     def model_cache(self) -> Path:

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from finder.path_rules import catalog_path, is_below, user_path
+
 # A quoted phrase, or a word; a filter value may be quoted: in:"My Documents".
 _TOKEN = re.compile(r'"([^"]*)"?|(\w+:"[^"]*"?|\S+)')
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -111,13 +113,14 @@ def parse_query(raw: str) -> Query:
 
 
 def _folder(value: str) -> str:
-    expanded = os.path.expanduser(value)
-    return os.path.abspath(expanded) if os.path.isabs(expanded) else value
+    # An absolute folder is compared with the catalog's paths, so it takes their form.
+    absolute = os.path.isabs(os.path.expanduser(value))
+    return catalog_path(user_path(value)) if absolute else value
 
 
 def _in_folder(path: str, folder: str) -> bool:
     if os.path.isabs(folder):
-        return path.startswith(folder.rstrip(os.sep) + os.sep)
+        return is_below(path, folder)
     # A bare name matches any folder of that name on the path (Everything's habit).
     parts = path.split(os.sep)[:-1]
     return folder.lower() in (p.lower() for p in parts)

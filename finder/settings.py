@@ -100,7 +100,7 @@ def _shown(value: Any) -> str:
 
 @dataclass(frozen=True, slots=True)
 class IndexSettings:
-    """What to index and how; see :mod:`finder.indexing.scanner` for the default skips.
+    """What to index and how; see :mod:`finder.path_rules` for the default skips.
 
     Every value is checked when made (:func:`check_value`): bad ones raise
     :class:`SettingsError`, from a file, the catalog, the CLI or the dialog alike.

@@ -1,4 +1,5 @@
-"""The engine stays headless: only finder/gui and the composition root import Qt."""
+"""Import rules: only finder/gui and the composition root import Qt; the watcher does not
+import the indexing pipeline."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ PACKAGE = Path(finder.__file__).parent
 ALLOWED = {PACKAGE / "app.py"}
 
 
-def qt_imports(path: Path) -> list[str]:
+def imported_modules(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names = []
     for node in ast.walk(tree):
@@ -19,6 +20,11 @@ def qt_imports(path: Path) -> list[str]:
             names += [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.append(node.module)
+    return names
+
+
+def qt_imports(path: Path) -> list[str]:
+    names = imported_modules(path)
     return [n for n in names if n.split(".")[0] in ("PySide6", "shiboken6", "PyQt5", "PyQt6")]
 
 
@@ -37,3 +43,14 @@ def test_the_cli_imports_qt_only_to_open_the_window() -> None:
     source = (PACKAGE / "cli.py").read_text(encoding="utf-8")
     assert "from finder.app import run" in source
     assert not qt_imports(PACKAGE / "cli.py")
+
+
+def test_the_watcher_does_not_import_the_indexing_pipeline() -> None:
+    """finder/watch reads the skip rules from finder.path_rules, not finder.indexing."""
+    offenders = {
+        path.name: name
+        for path in (PACKAGE / "watch").glob("*.py")
+        for name in imported_modules(path)
+        if name == "finder.indexing" or name.startswith("finder.indexing.")
+    }
+    assert offenders == {}

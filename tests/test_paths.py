@@ -83,6 +83,15 @@ def test_data_dir_entries_are_finders_own() -> None:
     assert not any(is_data_dir_entry(n) for n in ["notes.txt", "index-x", "current-work.odt"])
 
 
+def test_every_index_file_is_a_data_dir_entry(tmp_path: Path) -> None:
+    """The files a generation's index is made of are named where the data dir's names are."""
+    index = DataPaths(tmp_path, tmp_path / "cache", generation="index-2")
+    names = [p.name for p in index.index_files]
+    assert names[0] == "manifest.json"  # removed first: a half-removed index reads as none
+    assert {p.parent for p in index.index_files} == {tmp_path / "index-2"}
+    assert all(is_data_dir_entry(name) for name in names) and len(set(names)) == 5
+
+
 def test_data_dir_on_a_folder_with_other_files(tmp_path: Path) -> None:
     """The folder becomes 0700 and finder's files 0600; the person's own files are kept."""
     data = tmp_path / "data"

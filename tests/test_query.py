@@ -195,3 +195,11 @@ def test_a_quoted_filter_value_may_hold_spaces() -> None:
     q = parse_query('budget in:"/home/ann/My Documents" 2024')
     assert q.filters.folders == ("/home/ann/My Documents",)
     assert q.text == "budget 2024"
+
+
+def test_absolute_folder_takes_the_catalogs_form_of_a_non_utf8_name() -> None:
+    """in: with a non-UTF-8 folder (a surrogate from argv) matches the catalog's \\x form."""
+    folder = os.fsdecode(b"/srv/caf\xe9")
+    filters = parse_query(f"in:{folder}").filters
+    assert filters.folders == ("/srv/caf\\xe9",)
+    assert filters.accepts("/srv/caf\\xe9/menu.txt", "txt", 0)

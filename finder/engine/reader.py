@@ -15,7 +15,6 @@ its searcher embeds queries on a helper thread of its own.
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from finder.domain import SearchHit, Status
 from finder.engine.generation import Generation
 from finder.engine.models import Models
 from finder.engine.status import generation_status
-from finder.indexing.planner import catalog_path
+from finder.path_rules import catalog_path, user_path
 from finder.paths import DataPaths, default_cache_dir, default_data_dir
 from finder.preview import Passage, join_chunks
 from finder.search import FusionWeights, Searcher
@@ -106,7 +105,7 @@ class IndexReader:
 
     def similar(self, path: str | Path, limit: int = 20) -> list[SearchHit]:
         """Files whose meaning is closest to ``path``'s (its mean chunk vector)."""
-        target = catalog_path(os.path.abspath(os.path.expanduser(str(path))))
+        target = catalog_path(user_path(path))
         file_id = self.catalog.file_id(target)
         if file_id is None:
             raise LookupError(f"not in the index: {target}")

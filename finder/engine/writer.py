@@ -18,7 +18,6 @@ or the service's writer thread); its :meth:`reader` too.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -37,8 +36,7 @@ from finder.errors import FinderError
 from finder.extract import ExtractLimits
 from finder.indexing.filesystems import refuse_system_folder
 from finder.indexing.pipeline import Indexer, ProgressCallback, StopCheck
-from finder.indexing.planner import catalog_path
-from finder.indexing.scanner import ScanRules
+from finder.path_rules import ScanRules, catalog_path, user_path
 from finder.paths import DataPaths, default_cache_dir, default_config_dir, default_data_dir
 from finder.settings import IndexSettings, settings_file
 from finder.store.catalog import Catalog, CatalogDamagedError
@@ -157,7 +155,7 @@ class IndexWriter:
         (``SystemFolderError``, a subclass, for /proc, /sys, /dev and their kind)."""
         added = []
         for folder in folders:
-            path = os.path.abspath(os.path.expanduser(str(folder)))
+            path = user_path(folder)
             if not Path(path).is_dir():
                 raise NotADirectoryError(f"not a folder: {folder}")
             if catalog_path(path) != path:  # the catalog stores text, and a root must be found
@@ -173,7 +171,7 @@ class IndexWriter:
         Returns those that were roots (made absolute); others are left out."""
         roots, removed = set(self.roots()), []
         for folder in folders:
-            path = os.path.abspath(os.path.expanduser(str(folder)))
+            path = user_path(folder)
             if path in roots:
                 self.catalog.remove_root(path)
                 removed.append(path)

@@ -38,9 +38,10 @@ from finder.embed import Embedder
 from finder.extract import Extracted, ExtractionError, ExtractLimits
 from finder.extract.registry import extractor_for
 from finder.extract.sandbox import ExtractorPool
-from finder.indexing.planner import Planner, ScanPlan, catalog_path
+from finder.indexing.planner import Planner, ScanPlan
 from finder.indexing.results import FileResult, Tally
-from finder.indexing.scanner import DiskFile, ScanRules, is_within
+from finder.indexing.scanner import DiskFile
+from finder.path_rules import ScanRules, catalog_path, is_within
 from finder.store.catalog import Catalog
 from finder.store.meta import record_unreadable_folders
 from finder.store.vectors import VectorIndex

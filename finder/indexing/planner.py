@@ -17,7 +17,8 @@ from pathlib import Path
 from finder.domain import FileState, FileStatus
 from finder.extract import ExtractLimits
 from finder.extract.registry import extractor_for
-from finder.indexing.scanner import DiskFile, ScanRules, is_within, scan, scan_path
+from finder.indexing.scanner import DiskFile, scan, scan_path
+from finder.path_rules import ScanRules, catalog_path, folder_prefix, is_within
 from finder.store.catalog import Catalog
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ class Planner:
                 continue
             seen.add(key)
             self._classify(plan, disk, known.get(key))
-        kept = tuple(r.rstrip(os.sep) + os.sep for r in absent)
+        kept = tuple(folder_prefix(r) for r in absent)  # files below an absent root
         plan.vanished = [
             state
             for path, state in known.items()
@@ -114,12 +115,3 @@ class Planner:
             and disk.size <= self.limits.max_file_bytes
             and extractor_for(Path(disk.path)) is not None
         )
-
-
-def catalog_path(path: str) -> str:
-    """The path as stored: undecodable bytes (a non-UTF-8 name) shown as \\x escapes."""
-    try:
-        path.encode("utf-8")
-        return path
-    except UnicodeEncodeError:
-        return os.fsencode(path).decode("utf-8", "backslashreplace")

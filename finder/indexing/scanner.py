@@ -1,10 +1,10 @@
 """Walk the roots and list the files that should be indexed, with their size and mtime.
 
-What is skipped by default, as Spotlight/Recoll users expect: hidden files and folders
-(name starting with "."), version-control and dependency folders (``.git``,
-``node_modules``), virtualenvs (any folder holding ``pyvenv.cfg``), caches and build
-output, symlinks (they would index a file twice or loop), the app's own data dir, and
-whatever ``.gitignore`` files inside a git repository ignore. Users add their own globs.
+What is skipped by default, as Spotlight/Recoll users expect: what the rules on names
+leave out (hidden names, ``.git``, ``node_modules``, caches and build output, the app's
+own data dir, the user's globs: :mod:`finder.path_rules`), and what needs the disk to
+tell: virtualenvs (any folder holding ``pyvenv.cfg``), symlinks (they would index a file
+twice or loop) and whatever ``.gitignore`` files inside a git repository ignore.
 
 System filesystems (``/proc``, ``/sys``, ``/dev``...: :mod:`finder.indexing.filesystems`)
 are never entered, also when mounted inside a root. A folder that cannot be listed
@@ -16,7 +16,6 @@ Runs on the writer thread; only ``os.scandir`` and ``stat``, no file is opened e
 
 from __future__ import annotations
 
-import fnmatch
 import logging
 import os
 import stat
@@ -29,46 +28,16 @@ import pathspec
 from finder.extract.reading import open_regular
 from finder.extract.types import ExtractionError
 from finder.indexing.filesystems import pseudo_devices
+from finder.path_rules import (
+    ScanRules,
+    excluded_by_globs,
+    hidden_left_out,
+    is_skipped_folder_name,
+    is_within,
+)
 
 log = logging.getLogger(__name__)
 _MAX_GITIGNORE_BYTES = 1 << 20  # more is not a .gitignore anyone wrote
-
-SKIPPED_DIR_NAMES = frozenset(
-    {
-        ".git",
-        ".hg",
-        ".svn",
-        "node_modules",
-        "__pycache__",
-        "site-packages",
-        "bower_components",
-        "venv",
-        "env",
-        "build",
-        "dist",
-        "target",
-        "out",
-        "_build",
-        "cache",
-        "Cache",
-        "Caches",
-        "CMakeFiles",
-        "__MACOSX",
-        "$RECYCLE.BIN",
-        "System Volume Information",
-        "lost+found",
-    }
-)
-
-
-@dataclass(frozen=True, slots=True)
-class ScanRules:
-    """What to leave out of a scan (see the module docstring for the defaults)."""
-
-    exclude_globs: tuple[str, ...] = ()
-    include_hidden: bool = False
-    honour_gitignore: bool = True
-    never_enter: tuple[str, ...] = ()  # absolute folders, e.g. finder's own data dir
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +189,7 @@ def _admit(
 ) -> _Dir | DiskFile | None:
     """What an entry of ``folder`` is to the scan: a folder to enter, a file, or skipped."""
     rules = walk.rules
-    if not rules.include_hidden and name.startswith("."):
+    if hidden_left_out(name, rules):
         return None
     if stat.S_ISLNK(st.st_mode):
         return None
@@ -230,7 +199,7 @@ def _admit(
     if is_dir:
         if st.st_dev in walk.devices:
             return None  # /proc, /sys, /dev or one of their kind mounted here
-        if name in SKIPPED_DIR_NAMES or os.path.exists(os.path.join(path, "pyvenv.cfg")):
+        if is_skipped_folder_name(name) or os.path.exists(os.path.join(path, "pyvenv.cfg")):
             return None
         return _Dir(path, folder.ignores, folder.in_repo)
     if stat.S_ISREG(st.st_mode):
@@ -245,9 +214,8 @@ def _excluded(
     rules: ScanRules,
     ignores: tuple[tuple[str, pathspec.PathSpec], ...],
 ) -> bool:
-    for glob in rules.exclude_globs:
-        if fnmatch.fnmatch(name, glob) or fnmatch.fnmatch(path, glob):
-            return True
+    if excluded_by_globs(path, name, rules):
+        return True
     # The deepest .gitignore that has an opinion wins, so "!keep.log" in a subfolder
     # re-includes what "*.log" at the top excluded, as git does.
     for base, spec in reversed(ignores):
@@ -282,7 +250,3 @@ def _read_gitignore(path: str) -> pathspec.PathSpec | None:
     except (ExtractionError, OSError):
         return None
     return pathspec.GitIgnoreSpec.from_lines(text.splitlines())
-
-
-def is_within(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)

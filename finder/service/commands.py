@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from finder.domain import IndexReport, Progress
+from finder.path_rules import user_path
 from finder.paths import default_data_dir
 from finder.progress import ProgressBar
 from finder.service.control import send_command
@@ -156,7 +157,7 @@ def forward_index(args: argparse.Namespace) -> bool:
 
 def forward_roots(args: argparse.Namespace) -> bool:
     """Hand a roots change to a running service (it holds the writer lock); False if none."""
-    paths = [os.path.abspath(os.path.expanduser(p)) for p in args.paths]
+    paths = [user_path(p) for p in args.paths]
     if args.action == "add":
         for path in paths:
             if not os.path.isdir(path):

@@ -36,10 +36,10 @@ from pathlib import Path
 from typing import Any
 
 from finder.errors import FinderError
+from finder.paths import CONTROL_SOCKET_NAME
 
 log = logging.getLogger(__name__)
 
-SOCKET_NAME = "control.sock"
 COMMANDS = ("status", "pause", "resume", "rescan", "add_roots", "remove_roots")
 PATH_COMMANDS = ("add_roots", "remove_roots")  # the commands that take ``paths``
 MAX_REQUEST_BYTES = 64 * 1024
@@ -86,7 +86,7 @@ class ControlServer:
     """Answers commands sent to ``data_dir/control.sock``."""
 
     def __init__(self, data_dir: Path, handler: Handler) -> None:
-        self.path = data_dir / SOCKET_NAME
+        self.path = data_dir / CONTROL_SOCKET_NAME
         self._handler = handler
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
@@ -214,7 +214,7 @@ def send_command(
     Raises :class:`ControlError` (a message for the person) when the service answers
     with an error, with garbage, or not within ``timeout`` seconds.
     """
-    path = data_dir / SOCKET_NAME
+    path = data_dir / CONTROL_SOCKET_NAME
     if not hasattr(socket, "AF_UNIX") or not path.exists():
         return None
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:

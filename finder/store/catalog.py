@@ -19,6 +19,7 @@ import numpy as np
 
 from finder.domain import Chunk, FileState, FileStatus
 from finder.errors import DiskFullError, FinderError
+from finder.path_rules import folder_prefix
 from finder.store import schema as sql
 from finder.store.sqlite_damage import is_damage, is_out_of_space, note_damage, reports_damage
 
@@ -149,7 +150,7 @@ class Catalog:
 
     def file_states_at_or_under(self, path: str) -> dict[str, FileState]:
         """The file at ``path`` and every file below it (``path`` as a folder), by path."""
-        below = path.rstrip(os.sep) + os.sep
+        below = folder_prefix(path)
         rows = self._db.execute(
             sql.FILE_STATES_AT_OR_UNDER, (path, below, below[:-1] + chr(ord(os.sep) + 1))
         )

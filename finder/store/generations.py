@@ -34,12 +34,10 @@ import re
 import shutil
 from pathlib import Path
 
+from finder.paths import POINTER_NAME, DataPaths
 from finder.store.atomic import write_text_atomically
 from finder.store.manifest import read_manifest
 
-POINTER = "current"
-INDEX_FILES = ("catalog.sqlite3", "catalog.sqlite3-wal", "catalog.sqlite3-shm", "vectors.hnsw")
-MANIFEST = "manifest.json"
 _NAME = re.compile(r"index-(\d+)")
 log = logging.getLogger(__name__)
 _warned: set[tuple[Path, bytes]] = set()  # damaged pointers already reported
@@ -52,7 +50,7 @@ def current_generation(root: Path, *, repair: bool = False) -> str:
     (once per process); ``repair`` (the writer, under its lock) also rewrites it.
     """
     try:
-        raw = (root / POINTER).read_bytes()
+        raw = (root / POINTER_NAME).read_bytes()
     except FileNotFoundError:
         raw = None
     except OSError:
@@ -70,7 +68,7 @@ def current_generation(root: Path, *, repair: bool = False) -> str:
         what = "missing" if raw is None else f"damaged ({raw[:40]!r})"
         log.warning(
             "the index pointer %s is %s: using %s, the oldest complete index%s",
-            root / POINTER,
+            root / POINTER_NAME,
             what,
             f"generation {chosen}" if chosen else "the data dir itself",
             " (pointer rewritten)" if repair else "",
@@ -82,8 +80,8 @@ def current_generation(root: Path, *, repair: bool = False) -> str:
 
 def holds_index(root: Path, name: str) -> bool:
     """Whether generation ``name`` holds a complete index (manifest and catalog)."""
-    folder = root / name if name else root
-    return (folder / INDEX_FILES[0]).is_file() and read_manifest(folder / MANIFEST) is not None
+    index = DataPaths(root, generation=name)
+    return index.catalog.is_file() and read_manifest(index.manifest) is not None
 
 
 def oldest_complete_generation(root: Path) -> str | None:
@@ -102,7 +100,7 @@ def set_current(root: Path, name: str) -> None:
     if name:
         make_current(root, name)
     else:
-        (root / POINTER).unlink(missing_ok=True)
+        (root / POINTER_NAME).unlink(missing_ok=True)
 
 
 def generation_number(name: str) -> int:
@@ -116,7 +114,7 @@ def next_generation(name: str) -> str:
 
 def make_current(root: Path, name: str) -> None:
     """Point the data dir at generation ``name``: atomic and durable (fsync, rename)."""
-    write_text_atomically(root / POINTER, name + "\n")
+    write_text_atomically(root / POINTER_NAME, name + "\n")
 
 
 def remove_generation(root: Path, name: str) -> None:
@@ -127,9 +125,9 @@ def remove_generation(root: Path, name: str) -> None:
     if name:
         shutil.rmtree(root / name, ignore_errors=True)
         return
-    for file in (MANIFEST, *INDEX_FILES):
+    for file in DataPaths(root).index_files:  # the manifest first
         with contextlib.suppress(OSError):  # held open on Windows: left for later
-            (root / file).unlink(missing_ok=True)
+            file.unlink(missing_ok=True)
 
 
 def other_generations(root: Path, current: str) -> tuple[list[str], list[str]]:
@@ -137,7 +135,7 @@ def other_generations(root: Path, current: str) -> tuple[list[str], list[str]]:
     older: list[str] = []
     newer: list[str] = []
     number = generation_number(current)
-    if current and any((root / f).exists() for f in (MANIFEST, *INDEX_FILES)):
+    if current and any(f.exists() for f in DataPaths(root).index_files):
         older.append("")
     for entry in root.iterdir() if root.is_dir() else ():
         if entry.is_dir() and _NAME.fullmatch(entry.name) and entry.name != current:

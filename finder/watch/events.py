@@ -26,7 +26,7 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 
-from finder.indexing.scanner import SKIPPED_DIR_NAMES, is_within
+from finder.path_rules import may_hold_indexed
 from finder.watch.coalescer import Coalescer
 
 # The only events asked of the OS; on Linux this sets the inotify mask, so reading a
@@ -76,15 +76,10 @@ class EventForwarder(FileSystemEventHandler):
             self.coalescer.touch(src)
 
     def relevant(self, path: str) -> bool:
-        """Could the scanner index something at or under ``path``?"""
-        path = os.path.normpath(path)
-        if not is_within(path, self.root):
-            return False
-        if any(is_within(path, never) for never in self.never_enter):
-            return False
-        if path == self.root:
-            return True
-        names = os.path.relpath(path, self.root).split(os.sep)
-        if any(name in SKIPPED_DIR_NAMES for name in names[:-1]):
-            return False  # inside a skipped folder (a file may itself be called "build")
-        return self.include_hidden or not any(name.startswith(".") for name in names)
+        """Could the scanner index something at or under ``path``? (by names alone)"""
+        return may_hold_indexed(
+            os.path.normpath(path),
+            self.root,
+            never_enter=self.never_enter,
+            include_hidden=self.include_hidden,
+        )

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
+from finder.path_rules import is_within
 from finder.watch.coalescer import Coalescer
 from finder.watch.events import WANTED_EVENTS, EventForwarder
 
@@ -205,8 +206,7 @@ def filesystem_type(path: str) -> str | None:
         if len(fields) < 5 or not right:
             continue
         mount_point = fields[4].replace("\\040", " ")
-        within = path == mount_point or path.startswith(mount_point.rstrip("/") + "/")
-        if within and len(mount_point) >= len(best):
+        if is_within(path, mount_point) and len(mount_point) >= len(best):
             best, best_type = mount_point, right.split()[0]
     return best_type
 

@@ -13,7 +13,7 @@ from finder.chunking import Chunker
 from finder.embed import DEFAULT_MODEL, Embedder, resolve_model_path
 from finder.extract import ExtractLimits
 from finder.indexing.pipeline import Indexer
-from finder.indexing.scanner import ScanRules
+from finder.path_rules import ScanRules
 from finder.store.catalog import Catalog
 from finder.store.meta import unreadable_folders
 from finder.store.vectors import VectorIndex

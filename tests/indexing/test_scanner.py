@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from finder.indexing.scanner import DiskFile, ScanRules, scan, scan_path
+from finder.indexing.scanner import DiskFile, scan, scan_path
+from finder.path_rules import ScanRules
 
 
 def make(root: Path, *relpaths: str) -> None:
@@ -249,7 +250,8 @@ def _inside(path: str, folder: Path) -> bool:
 # Scans that need a mount namespace or fewer privileges run in a child python.
 SCAN_SCRIPT = (
     "import json, sys\n"
-    "from finder.indexing.scanner import ScanRules, scan\n"
+    "from finder.indexing.scanner import scan\n"
+    "from finder.path_rules import ScanRules\n"
     "folders = {}\n"
     "paths = [f.path for f in scan([sys.argv[1]], ScanRules(), folders)]\n"
     "print(json.dumps({'files': paths, 'unreadable': folders}))\n"

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
+from finder.paths import CONTROL_SOCKET_NAME
 from finder.service.control import (
     CLIENT_TIMEOUT_S,
     MAX_CLIENTS,
     MAX_REQUEST_BYTES,
-    SOCKET_NAME,
     ControlError,
     ControlServer,
     send_command,
@@ -55,17 +55,17 @@ def test_the_socket_is_private_and_removed_on_stop(short_dir: Path) -> None:
     """The socket file is mode 0600 and gone after stop: then nobody answers."""
     server = ControlServer(short_dir, lambda _r: {})
     assert server.start()
-    mode = stat.S_IMODE((short_dir / SOCKET_NAME).stat().st_mode)
+    mode = stat.S_IMODE((short_dir / CONTROL_SOCKET_NAME).stat().st_mode)
     server.stop()
     assert mode == 0o600
-    assert not (short_dir / SOCKET_NAME).exists()
+    assert not (short_dir / CONTROL_SOCKET_NAME).exists()
     assert send_command(short_dir, "status") is None
 
 
 def test_a_socket_left_by_a_crash_is_not_mistaken_for_a_service(short_dir: Path) -> None:
     """A stale socket file (nobody listening) means no service; a new server replaces it."""
     stale = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    stale.bind(str(short_dir / SOCKET_NAME))
+    stale.bind(str(short_dir / CONTROL_SOCKET_NAME))
     stale.close()
     assert send_command(short_dir, "status") is None
     server = ControlServer(short_dir, lambda _r: {"ok": True})
@@ -214,7 +214,7 @@ def test_a_failing_handler_is_an_error_reply_not_a_dead_server(short_dir: Path) 
 def test_a_garbled_or_missing_reply_is_a_clear_error(short_dir: Path) -> None:
     """send_command turns garbage or silence from the socket into a ControlError."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as impostor:
-        impostor.bind(str(short_dir / SOCKET_NAME))
+        impostor.bind(str(short_dir / CONTROL_SOCKET_NAME))
         impostor.listen(4)
         with pytest.raises(ControlError, match=r"did not answer status within 0\.3 s"):
             send_command(short_dir, "status", timeout=0.3)
