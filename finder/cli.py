@@ -151,9 +151,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _index(args: argparse.Namespace) -> int:
     if cli_service.forward_index(args):
         return 0
-    with IndexWriter.open(args.data_dir) as engine:
-        engine.add_roots(args.paths)
-        settings = engine.settings
+    with IndexWriter.open(args.data_dir) as writer:
+        writer.add_roots(args.paths)
+        settings = writer.settings
         changes: dict[str, Any] = {}
         if args.model:
             resolve_model_path(args.model)  # refuse an unavailable model before saving it
@@ -169,12 +169,12 @@ def _index(args: argparse.Namespace) -> int:
         if args.hidden is not None:
             changes["include_hidden"] = args.hidden
         if changes:
-            engine.update_settings(replace(settings, **changes))
-        if not engine.roots():
+            writer.update_settings(replace(settings, **changes))
+        if not writer.roots():
             print("finder: no folders to index: run `finder index FOLDER`", file=sys.stderr)
             return 2
         bar = ProgressBar(sys.stderr)
-        report = engine.index(bar.update)
+        report = writer.index(bar.update)
         bar.finish()
         print(
             f"{report.added} added, {report.updated} updated, {report.renamed} moved, "
@@ -186,14 +186,14 @@ def _index(args: argparse.Namespace) -> int:
 
 
 def _search(args: argparse.Namespace) -> int:
-    with IndexReader.open(args.data_dir) as engine:
+    with IndexReader.open(args.data_dir) as reader:
         if args.query != "-":
-            _print_hits(engine.search(args.query, args.limit, legs=args.legs), args.json)
+            _print_hits(reader.search(args.query, args.limit, legs=args.legs), args.json)
             return 0
-        return _search_stream(engine, args)
+        return _search_stream(reader, args)
 
 
-def _search_stream(engine: IndexReader, args: argparse.Namespace) -> int:
+def _search_stream(reader: IndexReader, args: argparse.Namespace) -> int:
     """Answer each stdin line; a bad query is answered with its error and the stream goes
     on (exit 2 at the end if any was bad)."""
     if isinstance(sys.stdin, io.TextIOWrapper):  # a line that is not UTF-8 is one error
@@ -202,7 +202,7 @@ def _search_stream(engine: IndexReader, args: argparse.Namespace) -> int:
     for line in sys.stdin:
         query = line.strip()
         try:
-            hits = engine.search(utf8_text(query), args.limit, legs=args.legs) if query else []
+            hits = reader.search(utf8_text(query), args.limit, legs=args.legs) if query else []
         except (QueryError, FinderError) as err:
             failed = True
             if args.json:
@@ -220,8 +220,8 @@ def _search_stream(engine: IndexReader, args: argparse.Namespace) -> int:
 
 
 def _similar(args: argparse.Namespace) -> int:
-    with IndexReader.open(args.data_dir) as engine:
-        _print_hits(engine.similar(args.path, args.limit), args.json)
+    with IndexReader.open(args.data_dir) as reader:
+        _print_hits(reader.similar(args.path, args.limit), args.json)
     return 0
 
 
@@ -252,9 +252,9 @@ def _print_hits(hits: list[SearchHit], as_json: bool) -> None:
 
 
 def _status(args: argparse.Namespace) -> int:
-    with IndexReader.open(args.data_dir) as engine:
-        st = engine.status()
-        stamp = engine.catalog.get_meta(LAST_RECONCILE_KEY)
+    with IndexReader.open(args.data_dir) as reader:
+        st = reader.status()
+        stamp = reader.catalog.get_meta(LAST_RECONCILE_KEY)
     last_reconcile = float(stamp) if stamp else None
     service = cli_service.service_status(cli_service.data_dir_of(args))
     if args.json:
@@ -293,8 +293,8 @@ def _status(args: argparse.Namespace) -> int:
 def _roots(args: argparse.Namespace) -> int:
     if args.action == "list":
         try:
-            with IndexReader.open(args.data_dir) as engine:
-                roots = engine.roots()
+            with IndexReader.open(args.data_dir) as reader:
+                roots = reader.roots()
         except CatalogDamagedError:
             raise  # not "no folders": the person must learn that the index is damaged
         except CatalogError:
@@ -307,12 +307,12 @@ def _roots(args: argparse.Namespace) -> int:
         _refuse_non_roots(args.paths, _indexed_roots(args))
     if cli_service.forward_roots(args):
         return 0
-    with IndexWriter.open(args.data_dir) as engine:
+    with IndexWriter.open(args.data_dir) as writer:
         if args.action == "add":
-            for root in engine.add_roots(args.paths):
+            for root in writer.add_roots(args.paths):
                 print(f"added {root} (run `finder index` to index it)")
             return 0
-        removed = engine.remove_roots(args.paths)
+        removed = writer.remove_roots(args.paths)
     for root in removed:
         print(f"removed {root} (run `finder index` to drop its files from the index)")
     return 0
@@ -327,8 +327,8 @@ def _refuse_non_roots(paths: list[str], roots: list[str]) -> None:
 
 def _indexed_roots(args: argparse.Namespace) -> list[str]:
     try:
-        with IndexReader.open(args.data_dir) as engine:
-            return engine.roots()
+        with IndexReader.open(args.data_dir) as reader:
+            return reader.roots()
     except CatalogError:
         return []
 

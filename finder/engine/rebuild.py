@@ -12,12 +12,14 @@ Thread: the writer's.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from finder.domain import IndexReport, Progress
 from finder.embed.loader import ensure_query_export
 from finder.engine.generation import Generation
+from finder.engine.models import Models
+from finder.engine.pipelines import Pipelines
 from finder.indexing.pipeline import ProgressCallback, StopCheck
+from finder.settings import IndexSettings
 from finder.store.catalog import Catalog
 from finder.store.generations import (
     make_current,
@@ -27,22 +29,23 @@ from finder.store.generations import (
 )
 from finder.store.manifest import read_manifest
 
-if TYPE_CHECKING:
-    from finder.engine.writer import IndexWriter
-
 
 class NextGeneration:
     """The generation a writer builds for its settings' new model, opened on demand."""
 
-    def __init__(self, writer: IndexWriter) -> None:
-        self._writer = writer
+    def __init__(self, models: Models, pipelines: Pipelines) -> None:
+        self._models = models
+        self._pipelines = pipelines
         self._building: Generation | None = None
 
-    def build(self, progress: ProgressCallback | None, stop: StopCheck) -> tuple[IndexReport, bool]:
-        """Index every root into the next generation; swap it in when complete. Returns
-        what the run did and whether it swapped. Changes made to files during the build
+    def build(
+        self, current: Generation, progress: ProgressCallback | None, stop: StopCheck
+    ) -> tuple[IndexReport, Generation | None]:
+        """Index every root of ``current`` into the next generation; swap it in when
+        complete. Returns what the run did and the generation now in force if it
+        swapped (``current`` is closed then). Changes made to files during the build
         are found by the writer's next reconcile."""
-        building = self._open()
+        building = self._open(current)
         stopped = False
 
         def latched() -> bool:  # a stop seen once means the run did not finish
@@ -56,62 +59,60 @@ class NextGeneration:
             if progress is not None:
                 progress(replace(p, new_model=model))
 
-        report = self._writer.pipeline(building).run(tagged, stop=latched)
+        report = self._pipelines.of(building).run(tagged, stop=latched)
         if stopped:
-            return report, False
+            return report, None
         ensure_query_export(building.model_in_use(), building.paths.model_cache)
-        self._swap()
-        return report, True
+        self._swap(current)
+        return report, building
 
-    def _open(self) -> Generation:
-        """The generation being built, opened or created, following the current one's
+    def _open(self, current: Generation) -> Generation:
+        """The generation being built, opened or created, following ``current``'s
         settings and roots (which may change while it is built)."""
-        writer = self._writer
+        settings = current.settings
         if self._building is None:
-            current = writer.current.paths
-            paths = replace(current, generation=next_generation(current.generation))
+            paths = replace(current.paths, generation=next_generation(current.name))
             manifest = read_manifest(paths.manifest)
-            if manifest is not None and manifest.model != writer.settings.model:
+            if manifest is not None and manifest.model != settings.model:
                 remove_generation(paths.root, paths.generation)  # another model's: restart
             paths.ensure()
-            self._building = Generation(paths, Catalog(paths.catalog), writer.models.index_embedder)
+            catalog = Catalog(paths.catalog)
+            self._building = Generation(paths, catalog, self._models.index_embedder)
         building = self._building
-        if building.settings != writer.settings:
-            building.catalog.set_meta("settings", writer.settings.to_json())
-            writer.forget_pipeline(building)  # built again with the new rules
-        wanted, built = set(writer.roots()), set(building.catalog.roots())
+        if building.settings != settings:
+            building.catalog.set_meta("settings", settings.to_json())
+            self._pipelines.forget(building)  # built again with the new rules
+        wanted, built = set(current.catalog.roots()), set(building.catalog.roots())
         for root in wanted - built:
             building.catalog.add_root(root)
         for root in built - wanted:
             building.catalog.remove_root(root)
         return building
 
-    def _swap(self) -> None:
+    def _swap(self, old: Generation) -> None:
         """Make the finished generation the one in force (its vectors saved before the
         pointer names them), drop the old one's parts, remove its folder."""
-        writer, building = self._writer, self._building
+        building = self._building
         assert building is not None
         building.save()
         make_current(building.paths.root, building.name)
-        old = writer.current
-        writer.forget_pipeline(old)
+        self._pipelines.forget(old)
         old.forget_vectors()  # not saved: the folder goes
         old.catalog.close()
-        writer.current, self._building = building, None
-        writer.models.keep_only(building.model_in_use())
+        self._building = None
+        self._models.keep_only(building.model_in_use())
         remove_generation(old.paths.root, old.name)
 
-    def follow_settings(self) -> None:
-        """Drop a generation built for a model the settings no longer name."""
+    def follow_settings(self, settings: IndexSettings) -> None:
+        """Drop a generation built for a model ``settings`` no longer name."""
         building = self._building
-        if building is not None and building.settings.model != self._writer.settings.model:
+        if building is not None and building.settings.model != settings.model:
             self.close()
             remove_generation(building.paths.root, building.name)
 
-    def remove_stale(self) -> None:
+    def remove_stale(self, current: Generation) -> None:
         """Older generations left by a swap that could not remove them; newer ones that
         are not the one a pending rebuild goes on with."""
-        current = self._writer.current
         older, newer = other_generations(current.paths.root, current.name)
         keep = next_generation(current.name) if current.rebuild_pending() else None
         for name in older + newer:
@@ -122,5 +123,5 @@ class NextGeneration:
         """Save and close the generation being built, if open; it goes on next time."""
         if self._building is not None:
             building, self._building = self._building, None
-            self._writer.forget_pipeline(building)
+            self._pipelines.forget(building)
             building.close()

@@ -22,20 +22,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from finder.chunking import Chunker
 from finder.domain import IndexReport, Status
-from finder.embed import Embedder, resolve_model_path
+from finder.embed import Embedder
 from finder.embed.loader import ensure_query_export
 from finder.engine.generation import Generation
 from finder.engine.models import Models
+from finder.engine.pipelines import Pipelines, scan_rules
 from finder.engine.reader import IndexReader
 from finder.engine.rebuild import NextGeneration
 from finder.engine.settings_sync import SettingsSync
 from finder.engine.status import generation_status
 from finder.errors import FinderError
-from finder.extract import ExtractLimits
 from finder.indexing.filesystems import refuse_system_folder
-from finder.indexing.pipeline import Indexer, ProgressCallback, StopCheck
+from finder.indexing.pipeline import ProgressCallback, StopCheck
 from finder.path_rules import ScanRules, catalog_path, user_path
 from finder.paths import DataPaths, default_cache_dir, default_config_dir, default_data_dir
 from finder.settings import IndexSettings, settings_file
@@ -55,8 +54,9 @@ class IndexWriter:
         self.current = current
         self.models = models
         self._sync = sync
-        self._pipelines: dict[str, Indexer] = {}  # by generation name
-        self._next = NextGeneration(self)
+        paths = current.paths
+        self._pipelines = Pipelines(models, (str(paths.root.resolve()), str(paths.cache.resolve())))
+        self._next = NextGeneration(models, self._pipelines)
         self._reader: IndexReader | None = None
 
     @classmethod
@@ -89,7 +89,7 @@ class IndexWriter:
         sync = SettingsSync(settings_file(config_dir or default_config_dir(), base.root), base.root)
         writer = cls(lock, current, models, sync)
         sync.apply(current.catalog)
-        writer._next.remove_stale()
+        writer._next.remove_stale(current)
         return writer
 
     def close(self) -> None:
@@ -138,8 +138,8 @@ class IndexWriter:
         self.catalog.set_meta("settings", settings.to_json())
         self._sync.save(self.catalog)
         self.release_workers()
-        self._pipelines.pop(self.current.name, None)  # built again with the new rules
-        self._next.follow_settings()
+        self._pipelines.forget(self.current)  # built again with the new rules
+        self._next.follow_settings(settings)
 
     def model_in_use(self) -> str:
         return self.current.model_in_use()
@@ -197,7 +197,7 @@ class IndexWriter:
     ) -> IndexReport:
         """Bring this index level with the disk, with the model it already uses."""
         report = self._healing(
-            lambda: self.pipeline(self.current).run(progress, stop=stop), progress, stop
+            lambda: self._pipelines.of(self.current).run(progress, stop=stop), progress, stop
         )
         if report.chunks_embedded or self.catalog.count_vectors():  # also remakes a bad one
             ensure_query_export(self.model_in_use(), self.paths.model_cache)
@@ -209,7 +209,10 @@ class IndexWriter:
         """Build the index for the settings' new model in the next generation folder
         while this one keeps answering; when complete, swap it in. Returns what the run
         did and whether it swapped (see :class:`~finder.engine.rebuild.NextGeneration`)."""
-        return self._next.build(progress, stop)
+        report, swapped_to = self._next.build(self.current, progress, stop)
+        if swapped_to is not None:
+            self.current = swapped_to
+        return report, swapped_to is not None
 
     def update(
         self,
@@ -224,7 +227,7 @@ class IndexWriter:
         Does not save the vector index: call :meth:`save` now and then.
         """
         return self._healing(
-            lambda: self.pipeline(self.current).update(paths, moves, progress, stop=stop),
+            lambda: self._pipelines.of(self.current).update(paths, moves, progress, stop=stop),
             progress,
             stop,
         )
@@ -242,14 +245,14 @@ class IndexWriter:
                 if err.path != self.paths.catalog:
                     raise  # the generation being built for a new model: not healed here
                 problem = err.detail
-        self.release_workers()
-        self._pipelines.pop(self.current.name, None)
+        self._pipelines.forget(self.current)
+        self.models.release()
         self.current.forget_vectors()
         self.current.catalog.close()
         rebuild_damaged_catalog(self.paths, problem)
         self.current.catalog = Catalog(self.paths.catalog)
         self._sync.apply(self.current.catalog)
-        return self.pipeline(self.current).run(progress, stop=stop)
+        return self._pipelines.of(self.current).run(progress, stop=stop)
 
     def save(self) -> None:
         """Write the vector index file (the catalog is committed as it goes)."""
@@ -258,44 +261,12 @@ class IndexWriter:
     def release_workers(self) -> None:
         """Stop the parser processes and the embedders' processes, if any; they start
         again when needed (a long-running service calls this when idle)."""
-        for pipeline in self._pipelines.values():
-            pipeline.close_workers()
+        self._pipelines.close_workers()
         self.models.release()
 
-    def scan_rules(self, generation: Generation | None = None) -> ScanRules:
-        """What the scanner skips, including finder's own data and cache dirs."""
-        settings = (generation or self.current).settings
-        return ScanRules(
-            exclude_globs=settings.exclude_globs,
-            include_hidden=settings.include_hidden,
-            never_enter=(str(self.paths.root.resolve()), str(self.paths.cache.resolve())),
-        )
-
-    def pipeline(self, generation: Generation) -> Indexer:
-        """The pipeline that indexes ``generation``, built on first use."""
-        if generation.name not in self._pipelines:
-            settings = generation.settings
-            generation.record_model()
-            model, threads = generation.model_in_use(), settings.threads
-            self._pipelines[generation.name] = Indexer(
-                generation.catalog,
-                generation.vectors(),
-                Chunker(resolve_model_path(model) / "tokenizer.json"),
-                lambda: self.models.index_embedder(model, threads),
-                rules=self.scan_rules(generation),
-                limits=ExtractLimits(
-                    max_file_bytes=settings.max_file_mb * 1024 * 1024,
-                    timeout_s=settings.extract_timeout_s,
-                    memory_mb=settings.extract_memory_mb,
-                ),
-                extract_workers=max(1, settings.threads),
-            )
-        return self._pipelines[generation.name]
-
-    def forget_pipeline(self, generation: Generation) -> None:
-        pipeline = self._pipelines.pop(generation.name, None)
-        if pipeline is not None:
-            pipeline.close_workers()
+    def scan_rules(self) -> ScanRules:
+        """What the scanner and the watcher skip, including finder's own dirs."""
+        return scan_rules(self.settings, self._pipelines.never_enter)
 
     # --- reading ----------------------------------------------------------------------
     def reader(self) -> IndexReader:

@@ -11,14 +11,12 @@ answering until the swap. It sleeps when nothing happens, so an idle service cos
 
 Thread: the public methods are safe from any thread and return at once (``start`` and
 ``stop`` wait for the writer). Callbacks run on the writer thread: a GUI must hop them
-to its own thread. Nothing but the writer thread touches the engine.
+to its own thread. Nothing but the writer thread touches the index writer.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -32,6 +30,7 @@ from finder.embed.process_embedder import EmbedderProcessError
 from finder.engine import IndexWriter
 from finder.errors import DiskFullError
 from finder.service.control import ControlServer
+from finder.service.priority import lower_thread_priority
 from finder.service.state import BatchReport, ServiceOptions, ServiceState
 from finder.settings import IndexSettings
 from finder.watch.coalescer import Batch, Coalescer
@@ -168,9 +167,9 @@ class IndexService:
 
     # --- the writer thread ------------------------------------------------------------
     def _run(self) -> None:
-        _lower_priority(self.options.nice)
+        lower_thread_priority(self.options.nice)
         try:
-            engine = IndexWriter.open(
+            writer = IndexWriter.open(
                 self.data_dir,
                 cache_dir=self.cache_dir,
                 config_dir=self.config_dir,
@@ -180,15 +179,15 @@ class IndexService:
             self._open_error = err
             self._opened.set()
             return
-        stamp = engine.catalog.get_meta(LAST_RECONCILE_KEY)
+        stamp = writer.catalog.get_meta(LAST_RECONCILE_KEY)
         # Published before start() returns, so a caller can read them at once.
-        self._set_state(last_reconcile=float(stamp) if stamp else None, settings=engine.settings)
+        self._set_state(last_reconcile=float(stamp) if stamp else None, settings=writer.settings)
         self._opened.set()
-        control = ControlServer(engine.paths.root, self._answer)
+        control = ControlServer(writer.paths.root, self._answer)
         if self.options.control:
             control.start()
         try:
-            self._serve_until_stopped(engine)
+            self._serve_until_stopped(writer)
         except Exception as err:
             log.exception("the index service failed")
             self.error = err
@@ -197,18 +196,18 @@ class IndexService:
             if self.watcher is not None:
                 self.watcher.stop()
             try:
-                engine.close()  # saves the vector index, releases the writer lock
+                writer.close()  # saves the vector index, releases the writer lock
             except DiskFullError as err:  # the saved file stays the last good one
                 log.warning("%s", err)
             self._set_state(phase="stopped", progress=None)
 
-    def _serve_until_stopped(self, engine: IndexWriter) -> None:
+    def _serve_until_stopped(self, writer: IndexWriter) -> None:
         """Serve; a full disk holds indexing up (the state says why) until space may have
         been freed, then the service starts over with a reconcile: what was committed
         stays, and nothing good was replaced by a partial file."""
         while not self._stopping:
             try:
-                self._serve(engine)
+                self._serve(writer)
                 return
             except DiskFullError as err:
                 log.warning("%s; indexing again in %.0f s", err, self.options.disk_full_retry_s)
@@ -217,9 +216,9 @@ class IndexService:
                 self._wake.wait(self.options.disk_full_retry_s)
                 self._set_state(problem=None)
 
-    def _serve(self, engine: IndexWriter) -> None:
-        self._start_watching(engine)
-        self._reconcile(engine)
+    def _serve(self, writer: IndexWriter) -> None:
+        self._start_watching(writer)
+        self._reconcile(writer)
         now = time.monotonic()
         next_health = now + self.options.health_interval_s
         next_poll = now + self.options.poll_interval_s
@@ -232,49 +231,49 @@ class IndexService:
                 self._wake.wait()
                 continue
             now = time.monotonic()
-            restart, reconcile = self._take_requests(engine)
+            restart, reconcile = self._take_requests(writer)
             if restart:
-                self._start_watching(engine)
+                self._start_watching(writer)
             if reconcile:
                 next_rescan = now
             if now >= next_health:
                 died = self.watcher.check() if self.watcher else []
                 if died:
                     self._publish_roots()
-                    self._update(engine, "poll", died)
+                    self._update(writer, "poll", died)
                 next_health = now + self.options.health_interval_s
             if now >= next_rescan:
-                self._reconcile(engine)
+                self._reconcile(writer)
                 next_rescan = now + self.options.rescan_interval_s
             if now >= next_poll:
                 polled = [w.root for w in self._roots() if w.polling]
                 if polled:
-                    self._update(engine, "poll", polled)
+                    self._update(writer, "poll", polled)
                 next_poll = now + self.options.poll_interval_s
             batch = self.coalescer.take_ready()
             if batch:
-                self._update(engine, "events", batch.paths, batch)
+                self._update(writer, "events", batch.paths, batch)
                 last_work = time.monotonic()
                 continue  # more may be ready: look again before sleeping
-            model = engine.rebuild_pending()
+            model = writer.rebuild_pending()
             if model is not None and model != self._failed_model:
-                self._rebuild(engine, model)
+                self._rebuild(writer, model)
                 last_work = time.monotonic()
                 continue
             if time.monotonic() - last_save >= self.options.save_interval_s:
-                engine.save()  # a no-op when no vector changed
+                writer.save()  # a no-op when no vector changed
                 last_save = time.monotonic()
             if time.monotonic() - last_work >= self.options.release_workers_s:
-                engine.release_workers()  # a no-op when none run
+                writer.release_workers()  # a no-op when none run
             self._set_state(phase="idle", progress=None)
             timeout = min(next_health, next_poll, next_rescan) - time.monotonic()
             due = self.coalescer.due_in()
             self._wake.wait(max(0.0, timeout if due is None else min(timeout, due)))
 
-    def _start_watching(self, engine: IndexWriter) -> None:
+    def _start_watching(self, writer: IndexWriter) -> None:
         if self.watcher is not None:
             self.watcher.stop()
-        rules = engine.scan_rules()
+        rules = writer.scan_rules()
         self.watcher = FolderWatcher(
             self.coalescer,
             never_enter=rules.never_enter,
@@ -283,22 +282,22 @@ class IndexService:
             watch_limit=self.options.watch_limit,
             on_overflow=lambda: self.rescan(restart_watchers=False),
         )
-        self.watcher.start(engine.roots())
+        self.watcher.start(writer.roots())
         self._publish_roots()
 
-    def _reconcile(self, engine: IndexWriter) -> None:
+    def _reconcile(self, writer: IndexWriter) -> None:
         """Rescan every root (stat only for unchanged files)."""
         self._set_state(phase="reconciling")
-        report = engine.reconcile(self._progress, stop=self._interrupted)
+        report = writer.reconcile(self._progress, stop=self._interrupted)
         if not self._interrupted():
             stamp = time.time()
-            engine.catalog.set_meta(LAST_RECONCILE_KEY, str(stamp))
+            writer.catalog.set_meta(LAST_RECONCILE_KEY, str(stamp))
             self._set_state(last_reconcile=stamp)
         else:
             self.rescan(restart_watchers=False)  # not finished: again when resumed
-        self._on_batch(BatchReport("reconcile", tuple(engine.roots()), report))
+        self._on_batch(BatchReport("reconcile", tuple(writer.roots()), report))
 
-    def _rebuild(self, engine: IndexWriter, model: str) -> None:
+    def _rebuild(self, writer: IndexWriter, model: str) -> None:
         """One slice of the rebuild for ``model``: it runs until done, paused or stopped,
         or until events wait and it has had ``rebuild_slice_s`` (then they go first)."""
         self._set_state(phase="rebuilding")
@@ -311,26 +310,26 @@ class IndexService:
             return waiting and time.monotonic() - started >= self.options.rebuild_slice_s
 
         try:
-            report, swapped = engine.rebuild(self._progress, stop=yield_now)
+            report, swapped = writer.rebuild(self._progress, stop=yield_now)
         except (EmbedderProcessError, LookupError, OSError, ValueError) as err:  # cannot load
             log.error("cannot build the index for %s: %s", model, err)
             self._failed_model = model
             return
         self._on_batch(BatchReport("swap" if swapped else "rebuild", (), report))
         if swapped:
-            self._set_state(settings=engine.settings)
-            self._reconcile(engine)  # files changed while it was built
+            self._set_state(settings=writer.settings)
+            self._reconcile(writer)  # files changed while it was built
 
     def _update(
         self,
-        engine: IndexWriter,
+        writer: IndexWriter,
         kind: str,
         paths: tuple[str, ...] | list[str],
         batch: Batch | None = None,
     ) -> None:
         self._set_state(phase="indexing")
         moves = batch.moves if batch is not None else ()
-        report = engine.update(paths, moves, self._progress, stop=self._interrupted)
+        report = writer.update(paths, moves, self._progress, stop=self._interrupted)
         if self._interrupted() and not self._stopping:
             self.coalescer.touch(*paths)  # paused mid-batch: do it again after resume
         self._on_batch(BatchReport(kind, tuple(paths), report))
@@ -364,24 +363,24 @@ class IndexService:
         with self._lock:
             return self._paused
 
-    def _take_requests(self, engine: IndexWriter) -> tuple[bool, bool]:
+    def _take_requests(self, writer: IndexWriter) -> tuple[bool, bool]:
         """Apply root changes; returns (restart the watchers, reconcile now), cleared."""
         with self._lock:
             taken = (self._restart_watchers, self._reconcile_due)
             self._restart_watchers = self._reconcile_due = False
             changes, self._root_changes = self._root_changes, []
             settings, self._new_settings = self._new_settings, None
-        if settings is not None and settings != engine.settings:
-            engine.update_settings(settings)
+        if settings is not None and settings != writer.settings:
+            writer.update_settings(settings)
             self._failed_model = None
             self._set_state(settings=settings)
         for add, remove in changes:
             for folder in add:
                 try:
-                    engine.add_roots([folder])
+                    writer.add_roots([folder])
                 except NotADirectoryError as err:
                     log.warning("%s", err)
-            engine.remove_roots(remove)
+            writer.remove_roots(remove)
         return taken
 
     def _roots(self) -> list[RootWatch]:
@@ -395,16 +394,3 @@ class IndexService:
     def _set_state(self, **changes: object) -> None:
         with self._lock:
             self._state = replace(self._state, **changes)  # type: ignore[arg-type]
-
-
-def _lower_priority(nice: int) -> None:
-    """Lower the CPU priority of the calling thread (and the threads and processes it
-    starts later: torch's pool, the parser workers). On Linux niceness is per thread,
-    so a GUI thread in the same process keeps its priority."""
-    if nice <= 0 or not sys.platform.startswith("linux"):
-        return
-    try:
-        tid = threading.get_native_id()
-        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + nice))
-    except OSError as err:
-        log.info("could not lower the indexer's priority: %s", err)
