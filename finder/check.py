@@ -187,34 +187,40 @@ class _Checker:
         live = catalog.live_vector_ids()
         digest = manifest.vectors_digest()
         try:
-            count = check_hnsw_file(paths.vectors, manifest.dimension, digest, trust_stamp=False)
+            count = check_hnsw_file(
+                paths.vector_file, manifest.dimension, digest, trust_stamp=False
+            )
         except HnswFileError as err:
-            if not paths.vectors.exists() and not len(live):
+            if not paths.vector_file.exists() and not len(live):
                 self.say("ok", "no vector index file yet (no vectors)")
                 return
-            problem = "missing" if not paths.vectors.exists() else f"damaged: {err}"
+            problem = "missing" if not paths.vector_file.exists() else f"damaged: {err}"
             if self.repair:
                 self.rebuild_vectors(paths, catalog, manifest.dimension)
             self.fixed_or_problem(
-                f"vector index {paths.vectors} was {problem}: rebuilt from the catalog's "
+                f"vector index {paths.vector_file} was {problem}: rebuilt from the catalog's "
                 f"{len(live)} stored vectors",
-                f"vector index {paths.vectors} is {problem}",
+                f"vector index {paths.vector_file} is {problem}",
             )
             return
         behind = "" if count == len(live) else f" ({count} in the file, {len(live)} live)"
         if digest is None:  # saved by an older finder: sound, but not yet checksummed
             if self.repair:
-                record_digest(paths.manifest, digest_file(paths.vectors))
-                self.say("repaired", f"vector index {paths.vectors} is sound; checksum recorded")
+                record_digest(paths.manifest, digest_file(paths.vector_file))
+                self.say(
+                    "repaired", f"vector index {paths.vector_file} is sound; checksum recorded"
+                )
             else:
-                self.say("ok", f"vector index {paths.vectors} is sound (no checksum yet){behind}")
+                self.say(
+                    "ok", f"vector index {paths.vector_file} is sound (no checksum yet){behind}"
+                )
             return
-        self.say("ok", f"vector index {paths.vectors} matches its checksum{behind}")
+        self.say("ok", f"vector index {paths.vector_file} matches its checksum{behind}")
 
     def rebuild_vectors(self, paths: DataPaths, catalog: Catalog, dimension: int) -> None:
-        paths.vectors.unlink(missing_ok=True)
+        paths.vector_file.unlink(missing_ok=True)
         index = VectorIndex(
-            paths.vectors, dimension, on_saved=lambda d: record_digest(paths.manifest, d)
+            paths.vector_file, dimension, on_saved=lambda d: record_digest(paths.manifest, d)
         )
 
         def load(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

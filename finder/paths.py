@@ -94,7 +94,7 @@ class DataPaths:
         return self.index_dir / CATALOG_NAME
 
     @property
-    def vectors(self) -> Path:
+    def vector_file(self) -> Path:
         return self.index_dir / VECTORS_NAME
 
     @property
@@ -107,7 +107,7 @@ class DataPaths:
         half-removed index reads as no index), SQLite's journal files included."""
         catalog = self.catalog
         journals = (catalog.with_name(catalog.name + s) for s in ("-wal", "-shm"))
-        return (self.manifest, catalog, *journals, self.vectors)
+        return (self.manifest, catalog, *journals, self.vector_file)
 
     @property
     def writer_lock(self) -> Path:

@@ -10,7 +10,7 @@ Vectors are shared in one process: the writer publishes its loaded vector index
 (:mod:`.shared_vectors`), and a reader of the same generation in the same process (the
 window's search worker beside its indexing service) uses that one instead of a second
 copy. The writer keeps it level with the catalog; a reader's own copy is brought level
-at :meth:`sync_vectors`.
+at :meth:`sync_vector_index`.
 
 Thread: a generation belongs to the thread that opened it (it holds a SQLite
 connection); its vector index may be queried from any thread (it has its own lock).
@@ -89,27 +89,27 @@ class Generation:
             )
 
     # --- vectors ----------------------------------------------------------------------
-    def vectors(self) -> VectorIndex:
+    def vector_index(self) -> VectorIndex:
         """The vector index, loaded and brought level with the catalog on first use (a
         reader first takes the writer's, when one in this process has it loaded)."""
         if self._vectors is None:
-            shared = None if self.writable else shared_vectors.find(self.paths.vectors)
+            shared = None if self.writable else shared_vectors.find(self.paths.vector_file)
             self._vectors = shared or self._load_vectors()
             if self.writable:
-                shared_vectors.publish(self.paths.vectors, self._vectors)
+                shared_vectors.publish(self.paths.vector_file, self._vectors)
         return self._vectors
 
-    def vectors_loaded(self) -> bool:
+    def vector_index_loaded(self) -> bool:
         return self._vectors is not None
 
-    def sync_vectors(self) -> None:
+    def sync_vector_index(self) -> None:
         """Bring a loaded vector index level with the catalog's live vector ids (what the
         writer committed since). A reader moves to the writer's index when one appears
         in this process and back to its own when the writer closes."""
         if self._vectors is None:
             return
         if not self.writable:
-            shared = shared_vectors.find(self.paths.vectors)
+            shared = shared_vectors.find(self.paths.vector_file)
             if shared is not None:
                 self._vectors = shared  # kept level by the writer
                 return
@@ -127,7 +127,7 @@ class Generation:
         # The writer records each saved file's checksum; every loader verifies it.
         saved = (lambda digest: record_digest(manifest, digest)) if self.writable else None
         index = VectorIndex(
-            self.paths.vectors, dimension, threads=self.settings.threads, on_saved=saved
+            self.paths.vector_file, dimension, threads=self.settings.threads, on_saved=saved
         )
         index.load_and_sync(
             self.catalog.live_vector_ids(),
@@ -160,12 +160,12 @@ class Generation:
             self.save()
         finally:
             if self._vectors is not None and self.writable:
-                shared_vectors.withdraw(self.paths.vectors, self._vectors)
+                shared_vectors.withdraw(self.paths.vector_file, self._vectors)
             self._vectors = None
             self.catalog.close()
 
     def forget_vectors(self) -> None:
         """Drop the loaded vector index without saving (its catalog is being rebuilt)."""
         if self._vectors is not None and self.writable:
-            shared_vectors.withdraw(self.paths.vectors, self._vectors)
+            shared_vectors.withdraw(self.paths.vector_file, self._vectors)
         self._vectors = None

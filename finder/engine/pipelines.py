@@ -45,7 +45,7 @@ class Pipelines:
             model, threads, models = generation.model_in_use(), settings.threads, self._models
             self._by_generation[generation.name] = Indexer(
                 generation.catalog,
-                generation.vectors(),
+                generation.vector_index(),
                 Chunker(resolve_model_path(model) / "tokenizer.json"),
                 lambda: models.index_embedder(model, threads),
                 rules=scan_rules(settings, self.never_enter),

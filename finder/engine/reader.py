@@ -84,17 +84,17 @@ class IndexReader:
         if generation != self.generation.name or self.catalog.replaced():
             self._follow(generation)
         else:
-            self.generation.sync_vectors()
+            self.generation.sync_vector_index()
 
     def _follow(self, name: str) -> None:
         """Reopen on the generation the writer swapped in, loading again what was loaded
         (so the next search is not the slow one)."""
         opened = Generation(replace(self.paths, generation=name), _read_only(self.paths, name))
-        had_vectors = self.generation.vectors_loaded()
+        had_vectors = self.generation.vector_index_loaded()
         self.generation.close()
         self.generation, self._searcher = opened, None
         if had_vectors:
-            opened.vectors()
+            opened.vector_index()
         if self.models.query_model_loaded():
             self.prepare_meaning()  # the new model's, if it changed
 
@@ -112,7 +112,7 @@ class IndexReader:
         ids = self.catalog.file_vector_ids(file_id)
         if not ids:
             raise LookupError(f"no meaning indexed for {path} yet (empty, failed or pending)")
-        vectors = self.generation.vectors()
+        vectors = self.generation.vector_index()
         _, matrix = self.catalog.vectors_by_ids(ids, vectors.dimension)
         centre = matrix.mean(axis=0)
         centre /= max(float(np.linalg.norm(centre)), 1e-12)
@@ -130,7 +130,7 @@ class IndexReader:
     def _get_searcher(self) -> Searcher:
         if self._searcher is None:
             generation = self.generation
-            vectors = generation.vectors() if generation.has_meaning() else None
+            vectors = generation.vector_index() if generation.has_meaning() else None
             # Read here: the searcher embeds on its helper thread, which must not touch
             # this reader's SQLite connection.
             model, threads = generation.model_in_use(), generation.settings.threads

@@ -4,7 +4,7 @@ The window's process runs the indexing service (a writer) and a search worker (a
 reader) over the same data dir: without this, every vector would be held twice. A
 writer publishes the index it loaded and withdraws it when it closes or drops it; a
 reader of the same file takes the published one (see
-:meth:`finder.engine.generation.Generation.vectors`).
+:meth:`finder.engine.generation.Generation.vector_index`).
 
 Thread: any (one lock). The indexes themselves have their own lock.
 """

@@ -15,7 +15,7 @@ def generation_status(generation: Generation, failures: int = 1000) -> Status:
     catalog, paths = generation.catalog, generation.paths
     by_status = catalog.count_files_by_status()
     wal = paths.catalog.with_name(paths.catalog.name + "-wal")
-    size = sum(p.stat().st_size for p in (paths.catalog, paths.vectors, wal) if p.exists())
+    size = sum(p.stat().st_size for p in (paths.catalog, paths.vector_file, wal) if p.exists())
     return Status(
         data_dir=str(paths.root),
         roots=tuple(catalog.roots()),

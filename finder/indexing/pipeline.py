@@ -60,7 +60,7 @@ class Indexer:
     def __init__(
         self,
         catalog: Catalog,
-        vectors: VectorIndex,
+        vector_index: VectorIndex,
         chunker: Chunker,
         embedder: Callable[[], Embedder],
         *,
@@ -69,7 +69,7 @@ class Indexer:
         extract_workers: int = 1,
     ) -> None:
         self.catalog = catalog
-        self.vectors = vectors
+        self.vector_index = vector_index
         self.chunker = chunker
         self._embedder_factory = embedder
         self.limits = limits
@@ -365,22 +365,22 @@ class Indexer:
                 ids = self.catalog.store_vectors(
                     [(h, v) for (h, _), v in zip(pending, vectors, strict=True)]
                 )
-            self.vectors.add(np.asarray(ids, dtype=np.int64), vectors)
+            self.vector_index.add(np.asarray(ids, dtype=np.int64), vectors)
             done += len(pending)
             now = time.monotonic()
             if now - last_save >= SAVE_VECTORS_EVERY_S:
-                self.vectors.save()
+                self.vector_index.save()
                 last_save = now
             report(Progress("embedding", done, max(total, done), done / (now - started)))
         if save:
             report(Progress("saving", 0, 1))
-            self.vectors.save()
+            self.vector_index.save()
         return done
 
     def collect_garbage(self, *, save: bool = True) -> None:
         """Drop vectors no chunk uses any more, then (``save``) save the vector index."""
         with self.catalog.transaction():
             orphans = self.catalog.delete_orphan_vectors()
-        self.vectors.remove(orphans)
+        self.vector_index.remove(orphans)
         if save:
-            self.vectors.save()
+            self.vector_index.save()

@@ -198,7 +198,10 @@ def rebuild_damaged_catalog(paths: DataPaths, problem: str = "") -> SalvageRepor
         _copy_what_remains(catalog, new, manifest.dimension if manifest else None, kept)
     if kept.watermark is None:
         # Without the old mark new vectors could take ids the file still holds as labels.
-        for stale in (paths.vectors, paths.vectors.with_name(paths.vectors.name + ".tmp")):
+        for stale in (
+            paths.vector_file,
+            paths.vector_file.with_name(paths.vector_file.name + ".tmp"),
+        ):
             stale.unlink(missing_ok=True)
     aside = _swap_in(catalog, new)
     damage_note(catalog).unlink(missing_ok=True)
@@ -208,7 +211,7 @@ def rebuild_damaged_catalog(paths: DataPaths, problem: str = "") -> SalvageRepor
         vectors=kept.vectors,
         roots=kept.roots,
         settings_kept=kept.settings,
-        vector_index_kept=kept.watermark is not None and paths.vectors.exists(),
+        vector_index_kept=kept.watermark is not None and paths.vector_file.exists(),
     )
     log.warning("%s", report.message())
     return report

@@ -30,7 +30,7 @@ sits next to a baseline measured in the same run:
    text gets a vector blending a real SciFact chunk embedding (from step 1) with a random
    unit vector (cosine to the real one uniform in [0.4, 0.9]), so neighbourhoods have
    structure and are not pure noise. The HNSW index is built by
-   ``IndexWriter.open().vectors()`` and saved. One fresh reader process
+   ``IndexWriter.open().vector_index()`` and saved. One fresh reader process
    (``IndexWriter.open_reader`` and one warm-up search) then times the 300 SciFact queries:
    ONNX query embedding alone, HNSW k-NN alone (k = the search's candidate pool), the
    keyword and meaning legs, and the whole hybrid ``engine.search(q, 10)``. Baseline:
@@ -303,7 +303,7 @@ class Bench:
             catalog.close()
         log("  building the HNSW index ...")
         with IndexWriter.open(data_dir, cache_dir=self.cache) as engine:
-            engine.current.vectors().save()
+            engine.current.vector_index().save()
         t3 = time.perf_counter()
         return ScaleBuild(
             chunks=n_chunks,
@@ -312,7 +312,7 @@ class Bench:
             vectors_s=t2 - t1,
             hnsw_s=t3 - t2,
             catalog_mb=mb(paths.catalog.stat().st_size),
-            hnsw_mb=mb(paths.vectors.stat().st_size),
+            hnsw_mb=mb(paths.vector_file.stat().st_size),
             watch=watch.stop(),
         )
 
@@ -354,7 +354,7 @@ def reader_worker(data_dir: Path, queries: list[str]) -> dict[str, Any]:
     embedder = load_query_embedder(settings.model, engine.paths.model_cache, settings.threads)
     out["query_embedder"] = type(embedder).__name__
     vectors, out["embed"] = time_each(lambda q: embedder.embed([q])[0], queries)
-    index, k = engine.generation.vectors(), FusionWeights().candidates
+    index, k = engine.generation.vector_index(), FusionWeights().candidates
     out["k"] = k
     found, out["knn"] = time_each(lambda v: index.query(v, k)[0], vectors)
     _, out["hybrid"] = time_each(lambda q: engine.search(q, 10), queries)

@@ -75,8 +75,8 @@ def test_kill_then_restart_equals_clean_build(
 
     assert catalog_state(crashed) == catalog_state(clean)
     assert (
-        len(resumed.current.vectors())
-        == len(reference.current.vectors())
+        len(resumed.current.vector_index())
+        == len(reference.current.vector_index())
         == catalog_state(clean)[2]
     )
     for query in ("molten rock eruption", "symphony musicians", "bread shop"):
