@@ -43,10 +43,17 @@ class IndexReader:
         self._searcher: Searcher | None = None
 
     @classmethod
-    def open(cls, data_dir: Path | None = None, *, cache_dir: Path | None = None) -> IndexReader:
-        """Open for searching; raises ``CatalogError`` if there is no index yet."""
+    def open(
+        cls,
+        data_dir: Path | None = None,
+        *,
+        cache_dir: Path | None = None,
+        models: Models | None = None,
+    ) -> IndexReader:
+        """Open for searching; raises ``CatalogError`` if there is no index yet.
+        ``models``: a writer's on the same thread, to share its loaded model."""
         base = DataPaths(data_dir or default_data_dir(), cache_dir or default_cache_dir())
-        return cls(_open_generation(base), Models(base.model_cache))
+        return cls(_open_generation(base), models or Models(base.model_cache))
 
     def close(self) -> None:
         self._searcher = None

@@ -274,8 +274,8 @@ class IndexWriter:
         model; brought level with what was written (and swapped) before it is returned.
         Closed with the writer."""
         if self._reader is None:
-            self._reader = IndexReader.open(self.paths.root, cache_dir=self.paths.cache)
-            self._reader.models = self.models
+            paths = self.paths
+            self._reader = IndexReader.open(paths.root, cache_dir=paths.cache, models=self.models)
         self._reader.refresh()
         return self._reader
 

@@ -14,7 +14,7 @@ from finder.engine import IndexReader, IndexWriter
 from finder.store.generations import current_generation
 from finder.store.manifest import read_manifest
 from tests.conftest import write
-from tests.test_engine import CORPUS, PARAPHRASES, top
+from tests.engine.test_engine import CORPUS, PARAPHRASES, top
 
 FELINE = "looking after a young feline pet"
 
