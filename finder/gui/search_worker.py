@@ -20,8 +20,10 @@ from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal, Sl
 from finder.domain import SearchHit
 from finder.engine import Engine
 from finder.errors import FinderError
+from finder.overview import overview
 from finder.query import QueryError
 from finder.store.catalog import CatalogDamagedError, CatalogError
+from finder.variants import LEADING_CHUNKS, WINDOW, ResultGroup, group
 
 RESULT_LIMIT = 50
 DEBOUNCE_MS = 120
@@ -30,10 +32,11 @@ DEBOUNCE_MS = 120
 class SearchWorker(QObject):
     """Runs searches on its own thread. Never touches a widget: it only emits signals."""
 
-    answered = Signal(int, object, bool)  # request id, list[SearchHit], meaning included
+    answered = Signal(int, object, bool)  # request id, list[ResultGroup], meaning included
     passage_ready = Signal(int, object)  # request id, Passage | None
     status_ready = Signal(object)  # Status
     problem = Signal(str)  # a message for the user (no index yet, a bad query)
+    overview_ready = Signal(int, object)  # request id, Overview (the query is empty)
 
     def __init__(self, data_dir: Path | None, cache_dir: Path | None = None) -> None:
         super().__init__()
@@ -43,6 +46,7 @@ class SearchWorker(QObject):
         self._engine: Engine | None = None
         self._meaning_ready = False
         self._last: tuple[int, str] | None = None
+        self._overview_id = 0  # the request the start screen answers; 0: at startup
 
     def _open(self) -> Engine | None:
         if self._engine is None:
@@ -66,14 +70,14 @@ class SearchWorker(QObject):
             return
         try:
             if not self._meaning_ready:
-                self.answered.emit(
-                    request_id, engine.search(query, RESULT_LIMIT, legs="text"), False
-                )
+                hits = engine.search(query, RESULT_LIMIT, legs="text")
+                self.answered.emit(request_id, self._grouped(engine, hits), False)
                 engine.prepare_meaning()
                 self._meaning_ready = True
                 if request_id != self.latest:
                     return
-            self.answered.emit(request_id, engine.search(query, RESULT_LIMIT), True)
+            hits = engine.search(query, RESULT_LIMIT)
+            self.answered.emit(request_id, self._grouped(engine, hits), True)
         except (QueryError, FinderError) as err:  # a bad query; a damaged index
             self.problem.emit(str(err))
 
@@ -83,8 +87,28 @@ class SearchWorker(QObject):
         if engine is None or request_id != self.latest:
             return
         try:
-            self.answered.emit(request_id, engine.similar(path, RESULT_LIMIT), True)
+            hits = engine.similar(path, RESULT_LIMIT)
+            self.answered.emit(request_id, self._grouped(engine, hits), True)
         except (LookupError, FinderError) as err:
+            self.problem.emit(str(err))
+
+    @staticmethod
+    def _grouped(engine: Engine, hits: list[SearchHit]) -> list[ResultGroup]:
+        """The hits with each document's other formats folded into its best-ranked file,
+        judged by the text of the first hits (:mod:`finder.variants`)."""
+        shown = [h.path for h in hits[:WINDOW]]
+        return group(hits, engine.catalog.leading_chunks(shown, LEADING_CHUNKS))
+
+    @Slot(int)
+    def overview(self, request_id: int) -> None:
+        """The query is empty: read what the start screen shows (recent files, folders)."""
+        engine = self._open()
+        if engine is None or request_id != self.latest:
+            return
+        self._overview_id = request_id
+        try:
+            self.overview_ready.emit(request_id, overview(engine.catalog))
+        except FinderError as err:  # a damaged index
             self.problem.emit(str(err))
 
     @Slot(int, int)
@@ -100,6 +124,8 @@ class SearchWorker(QObject):
             return
         engine.refresh()
         self.status_ready.emit(engine.status())
+        if self._overview_id == self.latest:  # the start screen is up: show the change
+            self.overview(self.latest)
         if self._last is not None and self._last[0] == self.latest and self._last[1].strip():
             self.search(*self._last)
 
@@ -113,17 +139,19 @@ class SearchWorker(QObject):
 class SearchController(QObject):
     """The GUI side: debounce, request ids, stale answers dropped. GUI thread only."""
 
-    # list[SearchHit], meaning included, same request as the answer before (a refresh or
+    # list[ResultGroup], meaning included, same request as the answer before (a refresh or
     # the meaning pass after keywords: the window keeps the selection then)
     results_changed = Signal(object, bool, bool)
     passage_changed = Signal(object)  # Passage | None
     status_changed = Signal(object)  # Status
+    overview_changed = Signal(object)  # Overview, for the start screen (the query is empty)
     problem = Signal(str)
 
     _search = Signal(int, str)
     _similar = Signal(int, str)
     _passage = Signal(int, int)
     _refresh = Signal()
+    _overview = Signal(int)
 
     def __init__(self, worker: SearchWorker) -> None:
         super().__init__()
@@ -135,6 +163,8 @@ class SearchController(QObject):
         self._similar.connect(worker.similar)
         self._passage.connect(worker.passage)
         self._refresh.connect(worker.refresh)
+        self._overview.connect(worker.overview)
+        worker.overview_ready.connect(self._on_overview)
         worker.answered.connect(self._on_answer)
         worker.passage_ready.connect(self._on_passage)
         worker.status_ready.connect(self.status_changed)
@@ -185,15 +215,21 @@ class SearchController(QObject):
         if not self._query.strip():
             self._shown_id = self._id
             self.results_changed.emit([], True, False)
+            self._overview.emit(self._id)
             return
         self._search.emit(self._id, self._query)
 
     @Slot(int, object, bool)
-    def _on_answer(self, request_id: int, hits: list[SearchHit], meaning: bool) -> None:
+    def _on_answer(self, request_id: int, hits: list[ResultGroup], meaning: bool) -> None:
         if request_id == self._id:
             again = request_id == self._shown_id
             self._shown_id = request_id
             self.results_changed.emit(hits, meaning, again)
+
+    @Slot(int, object)
+    def _on_overview(self, request_id: int, info: object) -> None:
+        if request_id == self._id:
+            self.overview_changed.emit(info)
 
     @Slot(int, object)
     def _on_passage(self, request_id: int, passage: object) -> None:
