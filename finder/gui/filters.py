@@ -11,7 +11,7 @@ import os
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QStringListModel, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QCompleter, QDateEdit, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QDateEdit, QHBoxLayout, QLabel, QWidget
 
 from finder.gui.home_paths import home_relative
 
@@ -73,6 +73,7 @@ class FilterBar(QWidget):
         self.type_box.addItems(list(TYPES))
         self.age_box = QComboBox()
         self.age_box.addItems(list(AGES))
+        self.age_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.folder_box = QComboBox()
         self.folder_box.setEditable(True)
         self.folder_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -89,6 +90,8 @@ class FilterBar(QWidget):
         today = date.today()
         self.since = _date_edit("Modified from", today - timedelta(days=30))
         self.until = _date_edit("Modified until", today)
+        self.to = QLabel("to")
+        self.to.hide()
         self.layout_ = QHBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
         for box, name in (
@@ -98,8 +101,8 @@ class FilterBar(QWidget):
         ):
             box.setAccessibleName(name)
             self.layout_.addWidget(box)
-        self.layout_.addWidget(self.since)
-        self.layout_.addWidget(self.until)
+        for widget in (self.since, self.to, self.until):
+            self.layout_.addWidget(widget)
         self.layout_.addStretch(1)
         self._terms = self.terms()
         self.type_box.currentIndexChanged.connect(self._maybe_changed)
@@ -155,8 +158,8 @@ class FilterBar(QWidget):
 
     def _age_chosen(self) -> None:
         custom = self.age_box.currentText() == CUSTOM
-        self.since.setVisible(custom)
-        self.until.setVisible(custom)
+        for widget in (self.since, self.to, self.until):
+            widget.setVisible(custom)
         self._maybe_changed()
 
     def _maybe_changed(self) -> None:

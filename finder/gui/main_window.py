@@ -179,6 +179,7 @@ class MainWindow(QMainWindow):
                 return True
             if key == Qt.Key.Key_Down and self.pages.currentWidget() is self.start:
                 self.start.recent.setFocus()  # from the search field into recent files
+                self.start.recent.setCurrentRow(max(self.start.recent.currentRow(), 0))
                 return True
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and watched is self.search:
                 self._move(1 if key == Qt.Key.Key_Down else -1)
@@ -304,11 +305,11 @@ class MainWindow(QMainWindow):
             self.controller.show_passage(hit.chunk_id)
         elif hit is not None:
             reason = self._failure_reasons.get(hit.path)
-            why = (
-                f"finder could not read this file: {reason}\nIt is found by its name only."
-                if reason
-                else "No passage to show: this file matched by its name."
-            )
+            why = f"finder could not read this file: {reason}\nIt is found by its name only."
+            if not reason:
+                by_filter = "filter" in hit.matched_by
+                how = "is listed by the filters" if by_filter else "matched by its name"
+                why = f"No passage to show: this file {how}."
             self.preview.setCurrentCharFormat(QTextCharFormat())  # no mark left over
             self.preview.setPlainText(f"{home_relative(hit.path)}\n\n{why}")
 

@@ -32,6 +32,7 @@ _EVIDENCE = {
     "name": "by name",
     "keyword": "by keyword",
     "meaning": "by meaning",
+    "filter": "by filters",
 }
 
 

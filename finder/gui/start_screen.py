@@ -121,8 +121,6 @@ class StartScreen(QWidget):
             item.setData(PathRole, path)
             item.setToolTip(tooltip(path))
             self.recent.addItem(item)
-        if self.recent.count():
-            self.recent.setCurrentRow(0)
         while self.folders.count():
             taken = self.folders.takeAt(0)
             if taken is not None and (widget := taken.widget()) is not None:
