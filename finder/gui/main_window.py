@@ -1,6 +1,6 @@
 """The main window: search as you type, see why each file matched, open it.
 
-GUI thread only. It holds no engine: searches go through :class:`SearchController`,
+GUI thread only. It holds no index: searches go through :class:`SearchController`,
 indexing through the service's thread-safe methods, desktop calls through
 :class:`Desktop`.
 """
@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
-    QFileDialog,
-    QLabel,
     QLineEdit,
-    QListView,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -34,15 +30,19 @@ from finder.gui.banner import Banner
 from finder.gui.desktop import Desktop
 from finder.gui.filters import FilterBar
 from finder.gui.home_paths import home_relative
-from finder.gui.plain_text import plain_label, plain_message_box, tooltip
+from finder.gui.plain_text import plain_label, plain_message_box
 from finder.gui.preferences import Preferences
-from finder.gui.result_delegate import ResultDelegate
+from finder.gui.result_delegate import ResultDelegate, mark_background
 from finder.gui.results_model import ResultsModel
+from finder.gui.results_view import ResultsView
 from finder.gui.search_worker import SearchController
 from finder.gui.settings_dialog import SettingsDialog
+from finder.gui.start_screen import FirstRun, StartScreen
 from finder.gui.status_bar import IndexStatusBar, plural
+from finder.overview import Overview
 from finder.preview import Passage
 from finder.settings import IndexSettings
+from finder.variants import ResultGroup
 
 
 class MainWindow(QMainWindow):
@@ -63,7 +63,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.controller = controller
         self.desktop = desktop
-        self._add_folders = add_folders
         self._current_settings = current_settings
         self._apply_settings = apply_settings
         self.preferences = preferences or Preferences()
@@ -72,6 +71,7 @@ class MainWindow(QMainWindow):
         self._failure_reasons: dict[str, str] = {}
         self._similar_to: str | None = None  # the file of "Files similar to …", if shown
         self._notice_path = ""  # the file the notice offers to copy the path of
+        self._has_roots = True  # until the first status says otherwise
         self.setWindowTitle("finder")
         self.resize(1100, 700)
 
@@ -92,10 +92,9 @@ class MainWindow(QMainWindow):
         self.notice.acted.connect(self._copy_notice_path)
 
         self.model = ResultsModel()
-        self.results = QListView()
+        self.results = ResultsView()
         self.results.setModel(self.model)
-        self.results.setItemDelegate(ResultDelegate())
-        self.results.setUniformItemSizes(True)
+        self.results.setItemDelegate(ResultDelegate())  # rows opening a section are taller
         self.results.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.results.setAccessibleName("Results")
         self.search.installEventFilter(self)
@@ -109,10 +108,13 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.preview)
         splitter.setSizes([600, 500])
 
-        self.empty = self._empty_state()
+        self.empty = FirstRun(add_folders)
+        self.start = StartScreen()
+        self.start.query_chosen.connect(self.search.setText)
+        self.start.open_requested.connect(self._open_path)
         self.pages = QStackedWidget()
-        self.pages.addWidget(splitter)
-        self.pages.addWidget(self.empty)
+        for page in (splitter, self.empty, self.start):
+            self.pages.addWidget(page)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -135,9 +137,11 @@ class MainWindow(QMainWindow):
         controller.passage_changed.connect(self.show_passage)
         controller.problem.connect(self.status.show_message)
         controller.status_changed.connect(self.show_status)
+        controller.overview_changed.connect(self.show_overview)
         self.status.pause_toggled.connect(set_paused)
         self.status.failures_clicked.connect(self.show_failures)
         self._restore(self.preferences)
+        self._show_page()
         self.search.setFocus()
 
     # --- what the user does -------------------------------------------------------------
@@ -150,6 +154,17 @@ class MainWindow(QMainWindow):
             self._similar_to = None
             self.similar_banner.hide()
         self.controller.set_query(self.query())
+        self._show_page()
+
+    def _show_page(self) -> None:
+        """First run without folders; the start screen while the query is empty; else
+        the results."""
+        if not self._has_roots:
+            self.pages.setCurrentWidget(self.empty)
+        elif not self.query() and self._similar_to is None:
+            self.pages.setCurrentWidget(self.start)
+        else:
+            self.pages.setCurrentWidget(self.splitter)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Keys in the search field and the list drive the results (keyboard first)."""
@@ -161,6 +176,10 @@ class MainWindow(QMainWindow):
                     return False  # copying typed text stays the field's job
                 if hit := self.selected():
                     self.copy_path(hit.path)
+                return True
+            if key == Qt.Key.Key_Down and self.pages.currentWidget() is self.start:
+                self.start.recent.setFocus()  # from the search field into recent files
+                self.start.recent.setCurrentRow(max(self.start.recent.currentRow(), 0))
                 return True
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and watched is self.search:
                 self._move(1 if key == Qt.Key.Key_Down else -1)
@@ -192,9 +211,13 @@ class MainWindow(QMainWindow):
         return self.model.hit(self.results.currentIndex().row())
 
     def open_selected(self) -> None:
-        if (hit := self.selected()) and not self.desktop.open(hit.path):
-            name = os.path.basename(hit.path)
-            self._offer_path(hit.path, f"No application on this computer opens {name}.")
+        if hit := self.selected():
+            self._open_path(hit.path)
+
+    def _open_path(self, path: str) -> None:
+        if not self.desktop.open(path):
+            name = os.path.basename(path)
+            self._offer_path(path, f"No application on this computer opens {name}.")
 
     def reveal_selected(self) -> None:
         if (hit := self.selected()) and not self.desktop.reveal(hit.path):
@@ -234,6 +257,10 @@ class MainWindow(QMainWindow):
             item.setShortcutVisibleInContextMenu(True)
             item.triggered.connect(action)
             menu.addAction(item)
+        row = self.model.row_of(hit.path)
+        for variant in self.model.variants(row) if row is not None else ():
+            other = menu.addAction(f"Open {os.path.basename(variant.path)}")  # other format
+            other.triggered.connect(lambda _c=False, p=variant.path: self._open_path(p))
         return menu
 
     def find_similar(self, path: str) -> None:
@@ -241,19 +268,26 @@ class MainWindow(QMainWindow):
         self._similar_to = path
         self.similar_banner.show_text(f"Files similar to {os.path.basename(path)}")
         self.controller.find_similar(path)
+        self._show_page()
 
     def _end_similar(self) -> None:
         """Back from "Files similar to …" to the answer of what is typed."""
         self._similar_to = None
         self.controller.set_query(self.query())
+        self._show_page()
 
     # --- what comes back ----------------------------------------------------------------
-    def show_results(self, hits: list[SearchHit], meaning: bool, again: bool = False) -> None:
+    def show_results(self, hits: list[ResultGroup], meaning: bool, again: bool = False) -> None:
         """Show an answer. A new query selects the best file; the same query answered
         again (after an indexing batch, or with meaning added) keeps the selected file
-        when it is still listed, so background indexing never moves the user's place."""
+        when it is still listed, so background indexing never moves the user's place.
+        Once meaning is in, strong matches come first and the others under "Related"
+        (similar files are all related: they are not split)."""
         kept = self.selected() if again else None
-        self.model.set_hits(hits)
+        self.model.set_hits(hits, split=meaning and self._similar_to is None)
+        typed = self.search.text().strip()
+        nothing = f"No file matches “{typed}”" if typed else "No file matches these filters"
+        self.results.set_placeholder(nothing if meaning else "")
         if not meaning:
             self.note.setText("Loading meaning search… showing keyword and name matches first")
             self.note.show()
@@ -271,11 +305,11 @@ class MainWindow(QMainWindow):
             self.controller.show_passage(hit.chunk_id)
         elif hit is not None:
             reason = self._failure_reasons.get(hit.path)
-            why = (
-                f"finder could not read this file: {reason}\nIt is found by its name only."
-                if reason
-                else "No passage to show: this file matched by its name."
-            )
+            why = f"finder could not read this file: {reason}\nIt is found by its name only."
+            if not reason:
+                by_filter = "filter" in hit.matched_by
+                how = "is listed by the filters" if by_filter else "matched by its name"
+                why = f"No passage to show: this file {how}."
             self.preview.setCurrentCharFormat(QTextCharFormat())  # no mark left over
             self.preview.setPlainText(f"{home_relative(hit.path)}\n\n{why}")
 
@@ -289,7 +323,7 @@ class MainWindow(QMainWindow):
         cursor.setPosition(passage.match_start)
         cursor.setPosition(passage.match_stop, QTextCursor.MoveMode.KeepAnchor)
         marked = QTextCharFormat()
-        marked.setBackground(self.palette().highlight().color().lighter(170))
+        marked.setBackground(mark_background(self.preview.palette()))
         cursor.mergeCharFormat(marked)
         cursor.setPosition(passage.match_start)
         self.preview.setTextCursor(cursor)
@@ -303,9 +337,16 @@ class MainWindow(QMainWindow):
             return
         self.status.show_idle(status)
         self.status.pause.show()
-        self.pages.setCurrentWidget(self.splitter)
+        self._has_roots = True
+        self._show_page()
+
+    def show_overview(self, info: Overview) -> None:
+        """The start screen's facts arrived (read off the GUI thread)."""
+        self.start.show_overview(info)
+        self.filters.set_subfolders(list(info.folders))
 
     def show_no_folders(self) -> None:
+        self._has_roots = False
         self.pages.setCurrentWidget(self.empty)
         self.status.pause.hide()  # nothing to pause
         self.status.show_message("No folders to index yet")
@@ -354,34 +395,3 @@ class MainWindow(QMainWindow):
         prefs.type_filter = self.filters.type_box.currentText()
         prefs.age_filter = self.filters.age_box.currentText()
         return prefs
-
-    # --- first run ----------------------------------------------------------------------
-    def _empty_state(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addStretch(1)
-        hello = QLabel(
-            "<h2>Nothing indexed yet</h2>"
-            "<p>finder reads your files on this computer, so you can find them by what "
-            "they say. Nothing leaves your machine.</p>"
-        )
-        hello.setTextFormat(Qt.TextFormat.RichText)  # our own text, never a file's
-        hello.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        documents = Path.home() / "Documents"
-        index_docs = QPushButton("Index my Documents folder")
-        index_docs.setToolTip(tooltip(str(documents)))
-        index_docs.setVisible(documents.is_dir())  # no offer of what is not there
-        index_docs.clicked.connect(lambda: self._add_folders([str(documents)]))
-        pick = QPushButton("Choose folders…")
-        pick.clicked.connect(self._pick_folder)
-        for widget in (hello, index_docs, pick):
-            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignCenter)
-        layout.addStretch(2)
-        return page
-
-    def _pick_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, "Choose a folder to index", str(Path.home())
-        )
-        if folder:
-            self._add_folders([folder])

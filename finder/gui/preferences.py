@@ -2,7 +2,8 @@
 
 Index settings (folders, exclusions, model...) are not here: they decide what an index
 contains, so they live with each index (see :mod:`finder.settings`). This file keeps
-what belongs to the person at this desktop: window geometry, splitter sizes, filters.
+what belongs to the person at this desktop: window geometry, splitter sizes, filters,
+and the one-time notices already shown.
 A file from an older version is migrated; an unreadable one is replaced by defaults.
 """
 
@@ -32,6 +33,8 @@ class Preferences:
     splitter: list[int] = field(default_factory=lambda: [600, 500])
     type_filter: str = "Any type"
     age_filter: str = "Any time"
+    # "finder is still running" was shown once (closing to the tray): never again
+    tray_notice_shown: bool = False
 
     @classmethod
     def load(cls, folder: Path | None = None) -> Preferences:

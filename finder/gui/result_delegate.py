@@ -1,4 +1,5 @@
-"""Paints one result: icon, name, how it matched, folder and date, the passage.
+"""Paints one result: icon, name, how it matched, folder and date, the passage; above
+it, the heading of its section ("Related") when it opens one.
 
 The passage is drawn with QTextLayout from plain text, with the query terms in bold on
 a highlight: file text is never interpreted as HTML or rich text.
@@ -21,7 +22,15 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFileIconProvider, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from finder.domain import SearchHit
-from finder.gui.results_model import HitRole, date_and_page, evidence_text, folder_of
+from finder.gui.results_model import (
+    HeadingRole,
+    HitRole,
+    VariantsRole,
+    date_and_page,
+    evidence_text,
+    folder_of,
+    variants_text,
+)
 
 _PAD = 8
 _ICON = 32
@@ -51,14 +60,34 @@ def name_and_badge(
     return name_font.elidedText(name, Qt.TextElideMode.ElideMiddle, width), ""
 
 
-def where_text(metrics: QFontMetrics, folder: str, when: str, width: int) -> str:
-    """'~/Documents/…/taxes · 2024-03-01 14:05' fitted to ``width``: the folder is
-    shortened in the middle, the date is kept whole while it fits."""
+def where_text(metrics: QFontMetrics, folder: str, when: str, width: int, also: str = "") -> str:
+    """'~/Documents/…/taxes · 2024-03-01 14:05 · also as report.docx' fitted to ``width``:
+    the other formats go first, then the folder is shortened in the middle; the date is
+    kept whole while it fits."""
     tail = f" · {when}"
+    if also and metrics.horizontalAdvance(f"{folder}{tail} · {also}") <= width:
+        return f"{folder}{tail} · {also}"
     room = width - metrics.horizontalAdvance(tail)
     if room < metrics.horizontalAdvance("~/…/"):
         return metrics.elidedText(folder + tail, Qt.TextElideMode.ElideRight, width)
     return metrics.elidedText(folder, Qt.TextElideMode.ElideMiddle, room) + tail
+
+
+def mark_background(palette: QPalette) -> QColor:
+    """The background of marked words: the highlight colour mixed into the base, so
+    the text colour stays readable on it in a light palette and in a dark one."""
+    high, base = palette.color(QPalette.ColorRole.Highlight), palette.color(QPalette.ColorRole.Base)
+    mix = 0.35
+    return QColor(
+        round(base.red() + mix * (high.red() - base.red())),
+        round(base.green() + mix * (high.green() - base.green())),
+        round(base.blue() + mix * (high.blue() - base.blue())),
+    )
+
+
+def heading_height(font: QFont) -> int:
+    """The height of a section heading drawn above a row."""
+    return QFontMetrics(font).lineSpacing() + 2 * _PAD
 
 
 class ResultDelegate(QStyledItemDelegate):
@@ -72,7 +101,8 @@ class ResultDelegate(QStyledItemDelegate):
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         line = QFontMetrics(option.font).lineSpacing()
-        return QSize(400, 2 * _PAD + line * (2 + _SNIPPET_LINES) + 4)
+        heading = heading_height(option.font) if index.data(HeadingRole) else 0
+        return QSize(400, heading + 2 * _PAD + line * (2 + _SNIPPET_LINES) + 4)
 
     def paint(
         self,
@@ -86,14 +116,18 @@ class ResultDelegate(QStyledItemDelegate):
         painter.save()
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         palette = option.palette
+        row = QRect(option.rect)
+        if heading := index.data(HeadingRole):
+            row.setTop(row.top() + heading_height(option.font))
+            self._draw_heading(painter, option, heading, row.top(), rule=index.row() > 0)
         if selected:
-            painter.fillRect(option.rect, palette.highlight())
+            painter.fillRect(row, palette.highlight())
         text_color = palette.color(
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         )
         dim = QColor(text_color)
         dim.setAlpha(150)
-        rect = option.rect.adjusted(_PAD, _PAD, -_PAD, -_PAD)
+        rect = row.adjusted(_PAD, _PAD, -_PAD, -_PAD)
         icon = self._icons.icon(QFileInfo(hit.path))
         icon.paint(painter, QRect(rect.left(), rect.top(), _ICON, _ICON))
         left = rect.left() + _ICON + _PAD
@@ -118,7 +152,13 @@ class ResultDelegate(QStyledItemDelegate):
         painter.drawText(
             QRect(left, rect.top() + line, width, line),
             Qt.AlignmentFlag.AlignLeft,
-            where_text(metrics, folder_of(hit), date_and_page(hit), width),
+            where_text(
+                metrics,
+                folder_of(hit),
+                date_and_page(hit),
+                width,
+                variants_text(hit, index.data(VariantsRole) or ()),
+            ),
         )
         painter.setPen(text_color)
         self._draw_snippet(
@@ -131,6 +171,27 @@ class ResultDelegate(QStyledItemDelegate):
             selected,
         )
         painter.restore()
+
+    def _draw_heading(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        heading: str,
+        bottom: int,
+        *,
+        rule: bool,
+    ) -> None:
+        """The section's heading in bold, on a rule that sets it apart from the row above."""
+        top = option.rect.top()
+        painter.setPen(option.palette.color(QPalette.ColorRole.Mid))
+        if rule:
+            painter.drawLine(option.rect.left(), top, option.rect.right(), top)
+        bold = QFont(option.font)
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.setPen(option.palette.color(QPalette.ColorRole.Text))
+        area = QRect(option.rect.left() + _PAD, top, option.rect.width() - 2 * _PAD, bottom - top)
+        painter.drawText(area, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, heading)
 
     def _draw_snippet(
         self,
@@ -146,7 +207,7 @@ class ResultDelegate(QStyledItemDelegate):
         marked = QTextCharFormat()
         marked.setFontWeight(QFont.Weight.Bold)
         if not selected:
-            marked.setBackground(palette.color(QPalette.ColorRole.Highlight).lighter(170))
+            marked.setBackground(mark_background(palette))
         formats = []
         for start, length in term_ranges(hit.snippet, hit.terms):
             fmt = QTextLayout.FormatRange()

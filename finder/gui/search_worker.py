@@ -1,6 +1,6 @@
 """Searching off the GUI thread, newest query wins.
 
-:class:`SearchWorker` lives on its own QThread and owns a read-only engine (SQLite
+:class:`SearchWorker` lives on its own QThread and owns an index reader (SQLite
 connections belong to the thread that opened them). :class:`SearchController` lives on
 the GUI thread: it debounces typing with a restartable single-shot timer, tags each
 request with an id, and drops any answer that is not for the newest id. The worker also
@@ -20,8 +20,10 @@ from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal, Sl
 from finder.domain import SearchHit
 from finder.engine import IndexReader
 from finder.errors import FinderError
+from finder.overview import overview
 from finder.query import QueryError
 from finder.store.catalog import CatalogDamagedError, CatalogError
+from finder.variants import LEADING_CHUNKS, WINDOW, ResultGroup, group
 
 RESULT_LIMIT = 50
 DEBOUNCE_MS = 120
@@ -30,100 +32,126 @@ DEBOUNCE_MS = 120
 class SearchWorker(QObject):
     """Runs searches on its own thread. Never touches a widget: it only emits signals."""
 
-    answered = Signal(int, object, bool)  # request id, list[SearchHit], meaning included
+    answered = Signal(int, object, bool)  # request id, list[ResultGroup], meaning included
     passage_ready = Signal(int, object)  # request id, Passage | None
     status_ready = Signal(object)  # Status
     problem = Signal(str)  # a message for the user (no index yet, a bad query)
+    overview_ready = Signal(int, object)  # request id, Overview (the query is empty)
 
     def __init__(self, data_dir: Path | None, cache_dir: Path | None = None) -> None:
         super().__init__()
         self.data_dir = data_dir
         self.cache_dir = cache_dir
         self.latest = 0  # newest request id; written by the GUI thread (an atomic store)
-        self._engine: IndexReader | None = None
+        self._reader: IndexReader | None = None
         self._meaning_ready = False
         self._last: tuple[int, str] | None = None
+        self._overview_id = 0  # the request the start screen answers; 0: at startup
 
     def _open(self) -> IndexReader | None:
-        if self._engine is None:
+        if self._reader is None:
             try:
-                self._engine = IndexReader.open(self.data_dir, cache_dir=self.cache_dir)
+                self._reader = IndexReader.open(self.data_dir, cache_dir=self.cache_dir)
             except CatalogDamagedError as err:  # the service rebuilds it; say why meanwhile
                 self.problem.emit(str(err))
                 return None
             except CatalogError:
                 return None  # nothing indexed yet: the next request tries again
-        return self._engine
+        return self._reader
 
     @Slot(int, str)
     def search(self, request_id: int, query: str) -> None:
         if request_id != self.latest:
             return  # overtaken while queued
         self._last = (request_id, query)
-        engine = self._open()
-        if engine is None:
+        reader = self._open()
+        if reader is None:
             self.answered.emit(request_id, [], True)
             return
         try:
             if not self._meaning_ready:
-                self.answered.emit(
-                    request_id, engine.search(query, RESULT_LIMIT, legs="text"), False
-                )
-                engine.prepare_meaning()
+                hits = reader.search(query, RESULT_LIMIT, legs="text")
+                self.answered.emit(request_id, self._grouped(reader, hits), False)
+                reader.prepare_meaning()
                 self._meaning_ready = True
                 if request_id != self.latest:
                     return
-            self.answered.emit(request_id, engine.search(query, RESULT_LIMIT), True)
+            hits = reader.search(query, RESULT_LIMIT)
+            self.answered.emit(request_id, self._grouped(reader, hits), True)
         except (QueryError, FinderError) as err:  # a bad query; a damaged index
             self.problem.emit(str(err))
 
     @Slot(int, str)
     def similar(self, request_id: int, path: str) -> None:
-        engine = self._open()
-        if engine is None or request_id != self.latest:
+        reader = self._open()
+        if reader is None or request_id != self.latest:
             return
         try:
-            self.answered.emit(request_id, engine.similar(path, RESULT_LIMIT), True)
+            hits = reader.similar(path, RESULT_LIMIT)
+            self.answered.emit(request_id, self._grouped(reader, hits), True)
         except (LookupError, FinderError) as err:
+            self.problem.emit(str(err))
+
+    @staticmethod
+    def _grouped(reader: IndexReader, hits: list[SearchHit]) -> list[ResultGroup]:
+        """The hits with each document's other formats folded into its best-ranked file,
+        judged by the text of the first hits (:mod:`finder.variants`)."""
+        shown = [h.path for h in hits[:WINDOW]]
+        return group(hits, reader.catalog.leading_chunks(shown, LEADING_CHUNKS))
+
+    @Slot(int)
+    def overview(self, request_id: int) -> None:
+        """The query is empty: read what the start screen shows (recent files, folders)."""
+        reader = self._open()
+        if reader is None or request_id != self.latest:
+            return
+        self._overview_id = request_id
+        try:
+            self.overview_ready.emit(request_id, overview(reader.catalog))
+        except FinderError as err:  # a damaged index
             self.problem.emit(str(err))
 
     @Slot(int, int)
     def passage(self, request_id: int, chunk_id: int) -> None:
-        engine = self._open()
-        self.passage_ready.emit(request_id, engine.passage(chunk_id) if engine else None)
+        reader = self._open()
+        self.passage_ready.emit(request_id, reader.passage(chunk_id) if reader else None)
 
     @Slot()
     def refresh(self) -> None:
         """The index changed: see the new vectors, report status, answer the last query again."""
-        engine = self._open()
-        if engine is None:
+        reader = self._open()
+        if reader is None:
             return
-        engine.refresh()
-        self.status_ready.emit(engine.status())
+        reader.refresh()
+        self.status_ready.emit(reader.status())
+        if self._overview_id == self.latest:  # the start screen is up: show the change
+            self.overview(self.latest)
         if self._last is not None and self._last[0] == self.latest and self._last[1].strip():
             self.search(*self._last)
 
     @Slot()
     def close(self) -> None:
-        if self._engine is not None:
-            self._engine.close()
-            self._engine = None
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
 
 
 class SearchController(QObject):
     """The GUI side: debounce, request ids, stale answers dropped. GUI thread only."""
 
-    # list[SearchHit], meaning included, same request as the answer before (a refresh or
+    # list[ResultGroup], meaning included, same request as the answer before (a refresh or
     # the meaning pass after keywords: the window keeps the selection then)
     results_changed = Signal(object, bool, bool)
     passage_changed = Signal(object)  # Passage | None
     status_changed = Signal(object)  # Status
+    overview_changed = Signal(object)  # Overview, for the start screen (the query is empty)
     problem = Signal(str)
 
     _search = Signal(int, str)
     _similar = Signal(int, str)
     _passage = Signal(int, int)
     _refresh = Signal()
+    _overview = Signal(int)
 
     def __init__(self, worker: SearchWorker) -> None:
         super().__init__()
@@ -135,6 +163,8 @@ class SearchController(QObject):
         self._similar.connect(worker.similar)
         self._passage.connect(worker.passage)
         self._refresh.connect(worker.refresh)
+        self._overview.connect(worker.overview)
+        worker.overview_ready.connect(self._on_overview)
         worker.answered.connect(self._on_answer)
         worker.passage_ready.connect(self._on_passage)
         worker.status_ready.connect(self.status_changed)
@@ -167,7 +197,7 @@ class SearchController(QObject):
         self._refresh.emit()
 
     def stop(self) -> None:
-        """Close the worker's engine on its thread, then end the thread. Idempotent."""
+        """Close the worker's reader on its thread, then end the thread. Idempotent."""
         if not self._thread.isRunning():
             return  # a blocking call into a stopped thread would never return
         self._timer.stop()
@@ -185,15 +215,21 @@ class SearchController(QObject):
         if not self._query.strip():
             self._shown_id = self._id
             self.results_changed.emit([], True, False)
+            self._overview.emit(self._id)
             return
         self._search.emit(self._id, self._query)
 
     @Slot(int, object, bool)
-    def _on_answer(self, request_id: int, hits: list[SearchHit], meaning: bool) -> None:
+    def _on_answer(self, request_id: int, hits: list[ResultGroup], meaning: bool) -> None:
         if request_id == self._id:
             again = request_id == self._shown_id
             self._shown_id = request_id
             self.results_changed.emit(hits, meaning, again)
+
+    @Slot(int, object)
+    def _on_overview(self, request_id: int, info: object) -> None:
+        if request_id == self._id:
+            self.overview_changed.emit(info)
 
     @Slot(int, object)
     def _on_passage(self, request_id: int, passage: object) -> None:

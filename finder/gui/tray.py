@@ -37,7 +37,7 @@ class Tray(QObject):
     def __init__(self, window: MainWindow, icon: QIcon, quit_app: Callable[[], None]) -> None:
         super().__init__(window)
         self.window = window
-        self.notices: list[str] = []  # titles of the balloons shown, once each per session
+        self.notices: list[str] = []  # titles of the balloons shown in this session
         self.icon = QSystemTrayIcon(icon, self)
         self.menu = QMenu()
         self.show_action = QAction("Show finder", self.menu)
@@ -59,18 +59,21 @@ class Tray(QObject):
 
     def eventFilter(self, watched: QObject, event: object) -> bool:
         """Closing the window hides it: indexing goes on, the tray brings it back. The
-        first time, a balloon says so, as the window seems to have quit."""
+        first time ever (remembered in the window's preferences), a balloon says so, as
+        the window seems to have quit."""
         if watched is self.window and isinstance(event, QCloseEvent):
             event.ignore()
             self.window.hide()
-            self._notice_once(*STILL_RUNNING)
+            prefs = self.window.preferences
+            if not prefs.tray_notice_shown:
+                prefs.tray_notice_shown = True  # saved with the window's preferences
+                self._notice(*STILL_RUNNING)
             return True
         return False
 
-    def _notice_once(self, title: str, text: str) -> None:
-        if title not in self.notices:
-            self.notices.append(title)
-            self.icon.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 8000)
+    def _notice(self, title: str, text: str) -> None:
+        self.notices.append(title)
+        self.icon.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 8000)
 
 
 def tray_if_available(window: MainWindow, icon: QIcon, quit_app: Callable[[], None]) -> Tray | None:

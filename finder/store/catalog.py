@@ -395,6 +395,29 @@ class Catalog:
     def failed_files(self, limit: int = 1000) -> list[tuple[str, str]]:
         return [(r[0], r[1] or "") for r in self._db.execute(sql.FAILED_FILES, (limit,))]
 
+    # --- the window's start screen and result variants ----------------------------------
+    def recently_modified(self, limit: int) -> list[tuple[str, int]]:
+        """(path, mtime_ns) of the ``limit`` most recently modified readable files."""
+        return [(r[0], r[1]) for r in self._db.execute(sql.RECENT_READABLE, (limit,))]
+
+    def count_files_under(self, folder: str) -> int:
+        below = folder.rstrip(os.sep) + os.sep
+        args = (below, below[:-1] + chr(ord(os.sep) + 1))
+        return int(self._db.execute(sql.COUNT_FILES_UNDER, args).fetchone()[0])
+
+    def file_folders(self) -> set[str]:
+        """The folder of every file (not their parents), without a trailing separator."""
+        return {r[0][:-1] or os.sep for r in self._db.execute(sql.FILE_FOLDERS, (os.sep,))}
+
+    def leading_chunks(self, paths: Sequence[str], count: int) -> dict[str, list[tuple]]:
+        """path -> its first ``count`` chunks as (page, start, stop, text), readable files."""
+        out: dict[str, list[tuple]] = {}
+        if paths:
+            query = sql.LEADING_CHUNKS.format(marks=sql.marks(len(paths)))
+            for path, *chunk in self._db.execute(query, (*paths, count)):
+                out.setdefault(path, []).append(tuple(chunk))
+        return out
+
 
 def _file_state(row: tuple) -> FileState:
     return FileState(row[0], row[1], row[2], row[3], row[4], FileStatus(row[5]))

@@ -197,6 +197,18 @@ SELECT c.id, c.file_id FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
 WHERE chunks_fts MATCH ? AND c.file_id IN ({marks}) AND instr(lower(c.text), ?) > 0
 """
 
+# --- the window's start screen and result variants -------------------------------------
+RECENT_READABLE = (
+    "SELECT path, mtime_ns FROM files WHERE status = 'ok' ORDER BY mtime_ns DESC LIMIT ?"
+)
+COUNT_FILES_UNDER = "SELECT count(*) FROM files WHERE path > ? AND path < ?"
+# The folder of each file: rtrim strips the name (every character but the separator).
+FILE_FOLDERS = "SELECT DISTINCT rtrim(path, replace(path, ?, '')) FROM files"
+LEADING_CHUNKS = """
+SELECT f.path, c.page, c.start, c.stop, c.text FROM files f JOIN chunks c ON c.file_id = f.id
+WHERE f.path IN ({marks}) AND f.status = 'ok' AND c.ord < ? ORDER BY f.path, c.ord
+"""
+
 # --- status ---------------------------------------------------------------------------
 COUNT_FILES_BY_STATUS = "SELECT status, COUNT(*) FROM files GROUP BY status"
 COUNT_FILES_PENDING_VECTORS = """

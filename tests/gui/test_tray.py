@@ -59,3 +59,22 @@ def test_the_tray_menu_pauses_and_resumes_with_the_status_bar(
     assert tray.pause_action.text() == "Resume indexing"
     tray.pause_action.trigger()
     assert not app.service.state().paused and tray.pause_action.text() == "Pause indexing"
+
+
+def test_the_tray_notice_is_shown_once_ever_not_once_per_session(
+    qtbot, make_app, tmp_path: Path
+) -> None:
+    """After a session that showed "finder is still running", the next session (same
+    config folder) hides to the tray without saying it again."""
+    first = make_app(tmp_path / "data-1")
+    tray = Tray(first.window, QIcon(str(ICON)), lambda: None)
+    first.window.show()
+    first.window.close()
+    assert tray.notices == [STILL_RUNNING[0]]
+    first.shutdown()  # saves the window's preferences
+    second = make_app(tmp_path / "data-2")
+    assert second.window.preferences.tray_notice_shown
+    again = Tray(second.window, QIcon(str(ICON)), lambda: None)
+    second.window.show()
+    second.window.close()
+    assert second.window.isHidden() and again.notices == []
