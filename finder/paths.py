@@ -38,14 +38,15 @@ MANIFEST_NAME = "manifest.json"
 POINTER_NAME = "current"  # names the generation in force (finder.store.generations)
 WRITER_LOCK_NAME = "writer.lock"
 CONTROL_SOCKET_NAME = "control.sock"
-_GENERATION_NAME = r"index-\d+"
+GENERATION_PREFIX = "index-"  # then a number: index-1, index-2 (finder.store.generations)
+GENERATION_NAME = re.compile(re.escape(GENERATION_PREFIX) + r"(\d+)")
 # Only these are touched in a data dir, since it may be a folder with the person's files.
 # Index files may have any suffix (SQLite's -wal/-shm, .tmp, a damaged copy set aside).
 _DATA_DIR_ENTRY = re.compile(
     "({})([.-].*)?|({})(\\.tmp)?|{}".format(
         "|".join(map(re.escape, (CATALOG_NAME, VECTORS_NAME, MANIFEST_NAME))),
         "|".join(map(re.escape, (POINTER_NAME, WRITER_LOCK_NAME, CONTROL_SOCKET_NAME))),
-        _GENERATION_NAME,
+        GENERATION_NAME.pattern,
     )
 )
 

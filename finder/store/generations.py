@@ -30,15 +30,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
 import shutil
 from pathlib import Path
 
-from finder.paths import POINTER_NAME, DataPaths
+from finder.paths import GENERATION_NAME, GENERATION_PREFIX, POINTER_NAME, DataPaths
 from finder.store.atomic import write_text_atomically
 from finder.store.manifest import read_manifest
 
-_NAME = re.compile(r"index-(\d+)")
 log = logging.getLogger(__name__)
 _warned: set[tuple[Path, bytes]] = set()  # damaged pointers already reported
 
@@ -56,7 +54,7 @@ def current_generation(root: Path, *, repair: bool = False) -> str:
     except OSError:
         return ""
     name = raw.decode("utf-8", "replace").strip() if raw is not None else ""
-    well_formed = raw is None or _NAME.fullmatch(name) is not None
+    well_formed = raw is None or GENERATION_NAME.fullmatch(name) is not None
     if well_formed and holds_index(root, name):
         return name
     fallback = oldest_complete_generation(root)
@@ -89,7 +87,7 @@ def oldest_complete_generation(root: Path) -> str | None:
     names = [""] if holds_index(root, "") else []
     if root.is_dir():
         names += sorted(
-            (e.name for e in root.iterdir() if _NAME.fullmatch(e.name) and e.is_dir()),
+            (e.name for e in root.iterdir() if GENERATION_NAME.fullmatch(e.name) and e.is_dir()),
             key=generation_number,
         )
     return next((n for n in names if holds_index(root, n)), None)
@@ -104,12 +102,12 @@ def set_current(root: Path, name: str) -> None:
 
 
 def generation_number(name: str) -> int:
-    match = _NAME.fullmatch(name)
+    match = GENERATION_NAME.fullmatch(name)
     return int(match.group(1)) if match else 0
 
 
 def next_generation(name: str) -> str:
-    return f"index-{generation_number(name) + 1}"
+    return f"{GENERATION_PREFIX}{generation_number(name) + 1}"
 
 
 def make_current(root: Path, name: str) -> None:
@@ -138,6 +136,6 @@ def other_generations(root: Path, current: str) -> tuple[list[str], list[str]]:
     if current and any(f.exists() for f in DataPaths(root).index_files):
         older.append("")
     for entry in root.iterdir() if root.is_dir() else ():
-        if entry.is_dir() and _NAME.fullmatch(entry.name) and entry.name != current:
+        if entry.is_dir() and GENERATION_NAME.fullmatch(entry.name) and entry.name != current:
             (older if generation_number(entry.name) < number else newer).append(entry.name)
     return sorted(older, key=generation_number), sorted(newer, key=generation_number)
