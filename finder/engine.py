@@ -165,10 +165,18 @@ class Engine:
 
     def _detach(self) -> None:
         try:
+            self._close_searcher()
+            self._query_embedder = None  # an ONNX session's threads end with it
             self.release_workers()
             self.save()
         finally:
             self.catalog.close()
+
+    def _close_searcher(self) -> None:
+        """End the searcher's helper thread now rather than whenever it is collected."""
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
 
     def __enter__(self) -> Engine:
         return self
@@ -347,7 +355,8 @@ class Engine:
         self.paths, self.catalog = building.paths, building.catalog
         self._vectors, self._indexer = building._vectors, building._indexer
         self._index_embedder = building._index_embedder
-        self._query_embedder = self._searcher = self._next = None
+        self._close_searcher()
+        self._query_embedder = self._next = None
         remove_generation(self.paths.root, old)
 
     def _drop_next(self) -> None:
@@ -396,7 +405,8 @@ class Engine:
                 problem = err.detail
         self.release_workers()
         self.catalog.close()
-        self._vectors = self._indexer = self._searcher = None
+        self._close_searcher()
+        self._vectors = self._indexer = None
         rebuild_damaged_catalog(self.paths, problem)
         self.catalog = Catalog(self.paths.catalog)
         self._apply_settings_file()
@@ -497,7 +507,8 @@ class Engine:
         self.catalog.close()
         self.paths, self.catalog = paths, catalog
         had_vectors, had_query_model = self._vectors is not None, self._query_embedder is not None
-        self._vectors = self._searcher = None
+        self._close_searcher()
+        self._vectors = None
         if had_vectors:
             self.vectors()
         if had_query_model:
@@ -530,7 +541,10 @@ class Engine:
         # The file itself is the best match: judge the others by the absolute floor only.
         weights = replace(FusionWeights(), similarity_window=2.0)
         searcher = Searcher(self.catalog, vectors, lambda _q: centre, weights)
-        hits = searcher.search("similar", limit + 1, legs="meaning")
+        try:
+            hits = searcher.search("similar", limit + 1, legs="meaning")
+        finally:
+            searcher.close()  # its helper thread, now rather than when collected
         return [h for h in hits if h.path != target][:limit]
 
     def passage(self, chunk_id: int, context: int = 2) -> Passage | None:

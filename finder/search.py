@@ -19,7 +19,8 @@ Meaning must never drown an exact match.
 Thread: a ``Searcher`` is used by one thread at a time (it owns a SQLite connection);
 the vector index has its own lock and may be shared with the writer. The query is
 embedded on a helper thread of the searcher's while the keyword legs run on the caller's
-(onnxruntime and SQLite both release the GIL, so on two cores the two overlap).
+(onnxruntime and SQLite both release the GIL, so on two cores the two overlap); its
+owner ends that thread with :meth:`Searcher.close`.
 """
 
 from __future__ import annotations
@@ -160,6 +161,13 @@ class Searcher:
                 if file_id in evidence:
                     evidence[file_id].strengths[leg] = value
         return self._hits(query, evidence, limit, vector, meaning)
+
+    def close(self) -> None:
+        """End the helper thread (after the embedding in flight, if any). The searcher
+        still answers afterwards, starting a new one; its owner calls this when done."""
+        if self._embedding_thread is not None:
+            self._embedding_thread.shutdown(wait=True, cancel_futures=True)
+            self._embedding_thread = None
 
     # --- legs -------------------------------------------------------------------------
     def _start_embedding(self, q: Query) -> Future[np.ndarray] | None:
