@@ -212,9 +212,6 @@ class Searcher:
         moved = vector + self.weights.feedback_weight * found.mean(axis=0)
         return moved / max(float(np.linalg.norm(moved)), 1e-12)
 
-    def _keyword(self, q: Query, k: int) -> tuple[LegResult, dict[int, float]]:
-        return self._keyword_legs.passages(q, k)
-
     def _fuse(self, answers: list[_Leg]) -> dict[int, _FileEvidence]:
         """Each file's weighted sum of its legs' scaled scores.
 

@@ -13,7 +13,9 @@ import pytest
 
 from finder.embed import DEFAULT_MODEL, Embedder, resolve_model_path
 from finder.engine import Engine
+from finder.extract import registry
 from tests import leaks
+from tests.extract.hostile import HOSTILE
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -62,6 +64,14 @@ def nothing_left_running(request: pytest.FixtureRequest) -> Iterator[None]:
     left = leaks.leftovers(before, children=marker is None)
     if left:
         pytest.fail("left running after the test:\n" + "\n".join(left), pytrace=False)
+
+
+@pytest.fixture
+def hostile_extractors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The .finder-test-hang / -balloon / -crash suffixes get parsers that hang, eat memory
+    or crash (tests/extract/hostile.py), here and in the sandbox's workers."""
+    for suffix, extractor in HOSTILE.items():
+        monkeypatch.setitem(registry.EXTRACTORS, suffix, extractor)
 
 
 @pytest.fixture(autouse=True)
