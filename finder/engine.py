@@ -550,7 +550,7 @@ class Engine:
     def passage(self, chunk_id: int, context: int = 2) -> Passage | None:
         """The text around a matched chunk (its page, for PDFs) for a preview pane."""
         found = self.catalog.chunks_around(chunk_id, context)
-        return None if found is None else join_chunks(found[0], found[1], chunk_id)
+        return None if found is None else join_chunks(found.path, found.chunks, chunk_id)
 
     def _get_searcher(self) -> Searcher:
         if self._searcher is None:
