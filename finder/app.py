@@ -3,11 +3,18 @@ the window, wires them in one place, and runs Qt's event loop.
 
 Only this module and :mod:`finder.gui` import Qt. Threads: the window on the GUI
 thread, searches on the search worker's QThread, indexing on the service's writer thread.
+
+Shutdown waits for each thread a bounded time. A thread still running then is logged and
+left behind, and :func:`run` ends the process without Python's and Qt's teardown (which
+would abort on a running QThread, or wait forever): what was committed is on disk, and
+the vector index, a cache of the catalog, is brought level at the next start.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
+import os
 import signal
 import socket
 import sys
@@ -32,7 +39,10 @@ from finder.service.state import ServiceOptions
 from finder.settings import IndexSettings
 from finder.store.lock import WriterLockedError
 
+log = logging.getLogger(__name__)
+
 ICON = Path(__file__).resolve().parent.parent / "resources" / "finder.svg"
+SERVICE_STOP_TIMEOUT_S = 30.0  # the writer ends its file or batch, then saves the vectors
 
 
 @dataclass
@@ -45,17 +55,26 @@ class App:
     service: IndexService | None
     config_dir: Path | None = None
     closed: bool = False
+    stopped: bool = True  # False: a thread outlived its shutdown wait (logged)
 
-    def shutdown(self) -> None:
+    def shutdown(self, service_timeout_s: float = SERVICE_STOP_TIMEOUT_S) -> None:
         """Save the window's preferences, stop searching, then indexing (the vector index
-        is saved). Idempotent."""
+        is saved), each wait bounded; :attr:`stopped` says whether both threads ended.
+        Idempotent."""
         if self.closed:
             return
         self.closed = True
         self.window.remember().save(self.config_dir)
-        self.controller.stop()
+        self.stopped = self.controller.stop()
         if self.service is not None:
-            self.service.stop()
+            self.service.stop(service_timeout_s)
+            if not self.service.join(0):
+                log.warning(
+                    "indexing did not stop within %g s; exiting without saving the vector "
+                    "index (it is brought level with the catalog at the next start)",
+                    service_timeout_s,
+                )
+                self.stopped = False
 
 
 def build(
@@ -159,4 +178,17 @@ def run(data_dir: Path | None = None) -> int:
     _quit_on_signals(app)
     built.window.show()
     bring_forward(built.window)
-    return app.exec()
+    code = app.exec()
+    built.shutdown()  # already done by aboutToQuit; here for exits that skipped it
+    if not built.stopped:
+        _exit_now(code)
+    return code
+
+
+def _exit_now(code: int) -> None:
+    """End the process at once: a QThread still running would make Qt abort at teardown."""
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)

@@ -11,15 +11,24 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from finder.evidence import QueryRarity
 from finder.query import Query
 from finder.stopwords import STOPWORDS
 from finder.store.catalog import Catalog
 
-# One leg's answer: (file id, best chunk id or None, raw score), best file first, each
-# file once.
-LegResult = list[tuple[int, int | None, float]]
+
+class LegHit(NamedTuple):
+    """A file found by one leg, through its best passage (None: by its name)."""
+
+    file_id: int
+    chunk_id: int | None
+    score: float  # the leg's raw score, higher is better (BM25 negated, or cosine)
+
+
+# One leg's answer: best file first, each file once.
+LegResult = list[LegHit]
 
 
 class KeywordLegs:
@@ -40,11 +49,13 @@ class KeywordLegs:
         counts = {t: self.catalog.count_matches(t, self.budget + 1) for t in terms}
         kept = self._affordable(terms, counts)
         rows = self.catalog.keyword_chunks(" OR ".join(kept), k)
-        leg = best_per_file((f, c, s) for c, f, s in rows)
+        leg = best_per_file(LegHit(r.file_id, r.chunk_id, r.score) for r in rows)
         rarity = QueryRarity.of(counts, self._passages())
-        chunks = [c for _f, c, _s in leg if c is not None]
+        chunks = [h.chunk_id for h in leg if h.chunk_id is not None]
         holding = {t: self.catalog.chunks_matching(t, chunks, self.budget) for t in kept}
-        strength = {f: rarity.share([t for t in kept if c in holding[t]]) for f, c, _s in leg}
+        strength = {
+            h.file_id: rarity.share([t for t in kept if h.chunk_id in holding[t]]) for h in leg
+        }
         return leg, strength
 
     def names(self, q: Query, k: int) -> tuple[LegResult, dict[int, float]]:
@@ -56,7 +67,8 @@ class KeywordLegs:
         files = self.catalog.count_files()
         rarity = QueryRarity.of({t: self.catalog.count_name_matches(t) for t in terms}, files)
         rows = self.catalog.keyword_files(" OR ".join(terms), k)
-        return [(f, None, s) for f, s in rows], {f: rarity.strength(s) for f, s in rows}
+        leg = [LegHit(r.file_id, None, r.score) for r in rows]
+        return leg, {r.file_id: rarity.strength(r.score) for r in rows}
 
     def _passages(self) -> int:
         """How many passages the index holds (for IDF), counted at most once a minute:
@@ -85,14 +97,14 @@ class KeywordLegs:
         return [t for t in terms if t in kept]
 
 
-def best_per_file(rows: Iterable[tuple[int, int, float]]) -> LegResult:
-    """Keep each file's first (best) row of a best-first list of (file, chunk, score)."""
+def best_per_file(hits: Iterable[LegHit]) -> LegResult:
+    """Keep each file's first (best) hit of a best-first list."""
     seen: set[int] = set()
     out: LegResult = []
-    for file_id, chunk_id, score in rows:
-        if file_id not in seen:
-            seen.add(file_id)
-            out.append((file_id, chunk_id, score))
+    for hit in hits:
+        if hit.file_id not in seen:
+            seen.add(hit.file_id)
+            out.append(hit)
     return out
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from finder.store.rows import PassageChunk
+
 
 @dataclass(frozen=True, slots=True)
 class Passage:
@@ -23,8 +25,8 @@ class Passage:
     match_stop: int
 
 
-def join_chunks(path: str, chunks: Sequence[tuple], matched_id: int) -> Passage:
-    """Join chunks (id, page, start, stop, text), in order, into one text.
+def join_chunks(path: str, chunks: Sequence[PassageChunk], matched_id: int) -> Passage:
+    """Join chunks of one file, in order, into one text.
 
     An overlapping chunk adds only what it has beyond the previous one; the rest are
     separated by a blank line.
@@ -34,7 +36,8 @@ def join_chunks(path: str, chunks: Sequence[tuple], matched_id: int) -> Passage:
     prev_stop: int | None = None
     match = (0, 0)
     page = None
-    for chunk_id, chunk_page, start, stop, text in chunks:
+    for chunk in chunks:
+        start, stop, text = chunk.start, chunk.stop, chunk.text
         if prev_stop is not None and start < prev_stop and (stop - start) == len(text):
             piece = text[prev_stop - start :]
             begin = length - (prev_stop - start)
@@ -43,7 +46,7 @@ def join_chunks(path: str, chunks: Sequence[tuple], matched_id: int) -> Passage:
             begin = length + (2 if parts else 0)
         parts.append(piece)
         length += len(piece)
-        if chunk_id == matched_id:
-            match, page = (begin, begin + len(text)), chunk_page
+        if chunk.id == matched_id:
+            match, page = (begin, begin + len(text)), chunk.page
         prev_stop = stop if prev_stop is None else max(prev_stop, stop)
     return Passage(path, page, "".join(parts), match[0], match[1])

@@ -19,7 +19,8 @@ Meaning must never drown an exact match.
 Thread: a ``Searcher`` is used by one thread at a time (it owns a SQLite connection);
 the vector index has its own lock and may be shared with the writer. The query is
 embedded on a helper thread of the searcher's while the keyword legs run on the caller's
-(onnxruntime and SQLite both release the GIL, so on two cores the two overlap).
+(onnxruntime and SQLite both release the GIL, so on two cores the two overlap); its
+owner ends that thread with :meth:`Searcher.close`.
 """
 
 from __future__ import annotations
@@ -33,10 +34,11 @@ import numpy as np
 
 from finder.domain import SearchHit
 from finder.evidence import confidence
-from finder.keyword import KeywordLegs, LegResult, best_per_file, phrase
+from finder.keyword import KeywordLegs, LegHit, LegResult, best_per_file, phrase
 from finder.query import Query, parse_query
 from finder.stopwords import STOPWORDS
 from finder.store.catalog import Catalog
+from finder.store.rows import FileRow
 from finder.store.vectors import VectorIndex
 
 QueryEmbedder = Callable[[str], np.ndarray]
@@ -144,10 +146,10 @@ class Searcher:
             ("name", w.name, names, lambda _rel, f: strong_n(f)),
         ]
         # Weighted by the first answer's best similarity, also once feedback moved the query.
-        weight = w.meaning_per_similarity * (meaning[0][2] if meaning else 0.0)
+        weight = w.meaning_per_similarity * (meaning[0].score if meaning else 0.0)
         evidence = self._fuse([("meaning", weight, meaning, None), *others])
         feedback = (
-            self._feedback(vector, evidence, [r for r in keyword if strong_k(r[0]) >= 1.0])
+            self._feedback(vector, evidence, [h for h in keyword if strong_k(h.file_id) >= 1.0])
             if vector is not None and meaning
             else None
         )
@@ -160,6 +162,13 @@ class Searcher:
                 if file_id in evidence:
                     evidence[file_id].strengths[leg] = value
         return self._hits(query, evidence, limit, vector, meaning)
+
+    def close(self) -> None:
+        """End the helper thread (after the embedding in flight, if any). The searcher
+        still answers afterwards, starting a new one; its owner calls this when done."""
+        if self._embedding_thread is not None:
+            self._embedding_thread.shutdown(wait=True, cancel_futures=True)
+            self._embedding_thread = None
 
     # --- legs -------------------------------------------------------------------------
     def _start_embedding(self, q: Query) -> Future[np.ndarray] | None:
@@ -177,11 +186,13 @@ class Searcher:
         sim_by_vector = dict(zip(labels.tolist(), sims.tolist(), strict=True))
         rows = self.catalog.chunks_by_vectors(labels.tolist())
         # Identical texts share a vector: every chunk using it gets its similarity.
-        rows.sort(key=lambda r: -sim_by_vector[r[2]])
+        rows.sort(key=lambda r: -sim_by_vector[r.vector_id])
         best = float(sims.max()) if len(sims) else 0.0
         floor = max(self.weights.min_similarity, best - self.weights.similarity_window)
         return best_per_file(
-            (f, c, sim_by_vector[v]) for c, f, v in rows if sim_by_vector[v] >= floor
+            LegHit(r.file_id, r.chunk_id, sim)
+            for r in rows
+            if (sim := sim_by_vector[r.vector_id]) >= floor
         )
 
     def _feedback(
@@ -196,16 +207,13 @@ class Searcher:
         """
         n = self.weights.feedback_files
         fused = sorted(ev, key=lambda fid: (-ev[fid].score, fid))[:n]
-        files = dict.fromkeys([*fused, *(f for f, _, _ in keyword[:n])])
+        files = dict.fromkeys([*fused, *(h.file_id for h in keyword[:n])])
         chunks = [c for f in files if (c := ev[f].best_chunk) is not None]
         found = self.catalog.chunk_vectors(chunks, len(vector))
         if not len(found):
             return None
         moved = vector + self.weights.feedback_weight * found.mean(axis=0)
         return moved / max(float(np.linalg.norm(moved)), 1e-12)
-
-    def _keyword(self, q: Query, k: int) -> tuple[LegResult, dict[int, float]]:
-        return self._keyword_legs.passages(q, k)
 
     def _fuse(self, answers: list[_Leg]) -> dict[int, _FileEvidence]:
         """Each file's weighted sum of its legs' scaled scores.
@@ -216,8 +224,8 @@ class Searcher:
         """
         evidence: dict[int, _FileEvidence] = {}
         for leg, weight, result, scale in answers:
-            top = max((s for _, _, s in result), default=0.0)
-            low = min((s for _, _, s in result), default=0.0)
+            top = max((h.score for h in result), default=0.0)
+            low = min((h.score for h in result), default=0.0)
             for file_id, chunk_id, raw in result:
                 relative = (raw - low) / (top - low) if top > low else 1.0
                 contribution = weight * (scale(relative, file_id) if scale else relative)
@@ -245,7 +253,10 @@ class Searcher:
             fts = phrase(needle)
             if not fts:
                 continue
-            found = {f: c for c, f in self.catalog.chunks_containing(fts, needle, candidates)}
+            found = {
+                r.file_id: r.chunk_id
+                for r in self.catalog.chunks_containing(fts, needle, candidates)
+            }
             holders = found if holders is None else {f: holders[f] for f in found if f in holders}
         for file_id, chunk_id in (holders or {}).items():
             e = ev.setdefault(file_id, _FileEvidence())
@@ -256,9 +267,9 @@ class Searcher:
     def _browse(self, q: Query, limit: int) -> list[SearchHit]:
         """Filters alone ("ext:pdf after:2024"): matching files, most recent first."""
         hits = []
-        for _id, path, ext, mtime_ns in self.catalog.recent_files():
-            if q.filters.accepts(path, ext, mtime_ns):
-                hits.append(SearchHit(path, 0.0, "", None, mtime_ns, ("filter",)))
+        for file in self.catalog.recent_files():
+            if q.filters.accepts(file.path, file.ext, file.mtime_ns):
+                hits.append(SearchHit(file.path, 0.0, "", None, file.mtime_ns, ("filter",)))
                 if len(hits) == limit:
                     break
         return hits
@@ -274,7 +285,7 @@ class Searcher:
         its best passage's from the first meaning leg, else its shown passage's."""
         if vector is None:
             return {}
-        found = {f: s for f, _c, s in meaning}
+        found = {h.file_id: h.score for h in meaning}
         out: dict[int, float] = {}
         for file_id, chunk_id in chosen:
             if file_id in found:
@@ -301,13 +312,13 @@ class Searcher:
         ranked = sorted(ev, key=lambda fid: (-ev[fid].exact, -ev[fid].score, fid))
         # Fetch file rows page by page: usually the first page fills the answer.
         chosen: list[int] = []
-        files: dict[int, tuple] = {}
+        files: dict[int, FileRow] = {}
         for start in range(0, len(ranked), 4 * limit):
             page = self.catalog.files_by_ids(ranked[start : start + 4 * limit])
             files.update(page)
             for fid in ranked[start : start + 4 * limit]:
                 row = page.get(fid)
-                if row is not None and q.filters.accepts(row[1], row[3], row[5]):
+                if row is not None and q.filters.accepts(row.path, row.ext, row.mtime_ns):
                     chosen.append(fid)
                     if len(chosen) == limit:
                         break
@@ -323,15 +334,15 @@ class Searcher:
         for fid in chosen:
             e = ev[fid]
             chunk = chunks.get(e.best_chunk) if e.best_chunk is not None else None
-            text = chunk[5] if chunk else ""
+            text = chunk.text if chunk else ""
             found = matched_terms(text, terms)
             hits.append(
                 SearchHit(
-                    path=files[fid][1],
+                    path=files[fid].path,
                     score=round(e.score + e.exact, 6),
                     snippet=snippet(text, found),
-                    page=chunk[2] if chunk else None,
-                    modified_ns=files[fid][5],
+                    page=chunk.page if chunk else None,
+                    modified_ns=files[fid].mtime_ns,
                     matched_by=tuple(sorted(e.matched_by)),
                     terms=tuple(found),
                     chunk_id=e.best_chunk,

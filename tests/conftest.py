@@ -13,9 +13,20 @@ import pytest
 
 from finder.embed import DEFAULT_MODEL, Embedder, resolve_model_path
 from finder.engine import IndexWriter
+from finder.extract import registry
+from tests import leaks
+from tests.extract.hostile import HOSTILE
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "child_outlives_test: the test restarts a child process that a longer-lived "
+        "fixture owns and closes (not counted as left running)",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -23,7 +34,11 @@ def embedder() -> Embedder:
     """The real default model on torch, loaded once for the whole session."""
     from finder.embed.torch_embedder import SentenceTransformerEmbedder
 
-    return SentenceTransformerEmbedder(DEFAULT_MODEL)
+    embedder = SentenceTransformerEmbedder(DEFAULT_MODEL)
+    # torch starts its thread pools at the first encode and keeps them: here, before any
+    # test's leak baseline, rather than inside the first test that embeds.
+    embedder.embed(["warm up"])
+    return embedder
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +47,31 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("cache")
     os.environ["FINDER_CACHE_DIR"] = str(path)
     return path
+
+
+@pytest.fixture(autouse=True)
+def nothing_left_running(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fails the test that leaves a thread (a QThread too) or a child process running.
+
+    Autouse and defined first, so its check runs after the test's other fixtures (an
+    engine, an app) have been torn down; session-long pools are allowed in tests/leaks.py.
+    A test marked ``child_outlives_test`` restarts a child that a longer-lived fixture
+    owns and closes: its children are not counted.
+    """
+    before = leaks.snapshot()
+    yield
+    marker = request.node.get_closest_marker("child_outlives_test")
+    left = leaks.leftovers(before, children=marker is None)
+    if left:
+        pytest.fail("left running after the test:\n" + "\n".join(left), pytrace=False)
+
+
+@pytest.fixture
+def hostile_extractors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The .finder-test-hang / -balloon / -crash suffixes get parsers that hang, eat memory
+    or crash (tests/extract/hostile.py), here and in the sandbox's workers."""
+    for suffix, extractor in HOSTILE.items():
+        monkeypatch.setitem(registry.EXTRACTORS, suffix, extractor)
 
 
 @pytest.fixture(autouse=True)

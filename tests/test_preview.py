@@ -7,6 +7,7 @@ from pathlib import Path
 
 from finder.engine import IndexReader, IndexWriter
 from finder.preview import join_chunks
+from finder.store.rows import PassageChunk
 from tests.conftest import write
 
 
@@ -14,9 +15,9 @@ def test_join_chunks_merges_overlapping_windows_and_marks_the_match() -> None:
     """Overlapping windows of one paragraph join without repeating the overlap."""
     page = "alpha beta gamma delta epsilon"
     chunks = [
-        (1, None, 0, 16, page[0:16]),
-        (2, None, 11, 30, page[11:30]),
-        (3, None, 40, 45, "omega"),
+        PassageChunk(1, None, 0, 16, page[0:16]),
+        PassageChunk(2, None, 11, 30, page[11:30]),
+        PassageChunk(3, None, 40, 45, "omega"),
     ]
     passage = join_chunks("/f.txt", chunks, 2)
     assert passage.text == page + "\n\nomega"

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from finder.engine import IndexWriter
-from finder.query import parse_query
 from finder.search import FusionWeights, Searcher, matched_terms, snippet
 from tests.conftest import write
 
@@ -47,10 +46,9 @@ def test_a_term_too_common_for_the_budget_is_left_out_of_the_keyword_leg(
     engine = open_engine()
     engine.add_roots([tmp_path / "files"])
     engine.index()
-    query = parse_query("report zeppelin")
     roomy = Searcher(engine.catalog, None, None)
     tight = Searcher(engine.catalog, None, None, FusionWeights(keyword_postings=3))
-    assert len(roomy._keyword(query, 50)[0]) == 7
-    assert [f for f, _c, _s in tight._keyword(query, 50)[0]] == [
-        engine.catalog.file_id(str(tmp_path / "files/zeppelin.txt"))
+    assert len(roomy.search("report zeppelin", 50, legs="keyword")) == 7
+    assert [h.path for h in tight.search("report zeppelin", 50, legs="keyword")] == [
+        str(tmp_path / "files/zeppelin.txt")
     ]

@@ -53,10 +53,6 @@ class SentenceTransformerEmbedder:
     def max_tokens(self) -> int:
         return self._max_tokens
 
-    @property
-    def tokenizer_path(self) -> str:
-        return str(resolve_model_path(self._name) / "tokenizer.json")
-
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self._dimension), dtype=np.float32)

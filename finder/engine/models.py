@@ -48,6 +48,10 @@ class Models:
     def query_model_loaded(self) -> bool:
         return self._query is not None
 
+    def release_query(self) -> None:
+        """Let go of the query model (an ONNX session's threads end with it)."""
+        self._query = None
+
     def release(self) -> None:
         """Stop the index embedders' processes, if any (each starts again when needed)."""
         for embedder in self._index.values():

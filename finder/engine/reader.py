@@ -56,8 +56,16 @@ class IndexReader:
         return cls(_open_generation(base), models or Models(base.model_cache))
 
     def close(self) -> None:
-        self._searcher = None
+        """Close the catalog and end the searcher's helper thread and the query model's
+        session (their threads) now, rather than whenever they are collected."""
+        self._close_searcher()
+        self.models.release_query()
         self.generation.close()
+
+    def _close_searcher(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
 
     def __enter__(self) -> IndexReader:
         return self
@@ -99,7 +107,8 @@ class IndexReader:
         opened = Generation(replace(self.paths, generation=name), _read_only(self.paths, name))
         had_vectors = self.generation.vector_index_loaded()
         self.generation.close()
-        self.generation, self._searcher = opened, None
+        self._close_searcher()
+        self.generation = opened
         if had_vectors:
             opened.vector_index()
         if self.models.query_model_loaded():
@@ -126,13 +135,16 @@ class IndexReader:
         # The file itself is the best match: judge the others by the absolute floor only.
         weights = replace(FusionWeights(), similarity_window=2.0)
         searcher = Searcher(self.catalog, vectors, lambda _q: centre, weights)
-        hits = searcher.search("similar", limit + 1, legs="meaning")
+        try:
+            hits = searcher.search("similar", limit + 1, legs="meaning")
+        finally:
+            searcher.close()  # its helper thread, now rather than when collected
         return [h for h in hits if h.path != target][:limit]
 
     def passage(self, chunk_id: int, context: int = 2) -> Passage | None:
         """The text around a matched chunk (its page, for PDFs) for a preview pane."""
         found = self.catalog.chunks_around(chunk_id, context)
-        return None if found is None else join_chunks(found[0], found[1], chunk_id)
+        return None if found is None else join_chunks(found.path, found.chunks, chunk_id)
 
     def _get_searcher(self) -> Searcher:
         if self._searcher is None:

@@ -4,6 +4,10 @@ Dispatch is by lower-cased suffix (:data:`EXTRACTORS`). Files without a suffix
 (``README``, ``Makefile``, ``.bashrc``) are sniffed: text if the content is text, otherwise
 an empty result, i.e. indexed by name only, without an error. Any other unknown suffix has
 no extractor (:func:`extractor_for` returns ``None``).
+
+:data:`EXTRACTORS` may be added to at run time (tests add parsers that hang, balloon or
+crash); :func:`added_extractors` lists those additions, which the sandbox hands to its
+worker processes, since a spawned worker starts from the built-in table.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from finder.extract import _hostile, html, mail, office, pdf, rtf, text
+from finder.extract import html, mail, office, pdf, rtf, text
 from finder.extract.reading import open_regular
 from finder.extract.types import Extracted, ExtractionError, ExtractLimits
 
@@ -51,6 +55,8 @@ EXTRACTORS: dict[str, Extractor] = {
 }
 """Lower-cased suffix (with the dot) -> extractor."""
 
+_BUILT_IN = dict(EXTRACTORS)
+
 _MAX_REASON = 200
 
 
@@ -59,9 +65,14 @@ def extractor_for(path: Path) -> Extractor | None:
     suffix = path.suffix.lower()
     if not suffix:
         return text.extract_sniffed
-    if suffix in _hostile.HOSTILE and _hostile.enabled():
-        return _hostile.HOSTILE[suffix]
     return EXTRACTORS.get(suffix)
+
+
+def added_extractors() -> dict[str, Extractor]:
+    """The entries of :data:`EXTRACTORS` set at run time (a new suffix, or another
+    extractor for a known one). They reach worker processes pickled, so by name:
+    module-level functions only."""
+    return {s: f for s, f in EXTRACTORS.items() if _BUILT_IN.get(s) is not f}
 
 
 def extract_file(path: Path, limits: ExtractLimits) -> Extracted:

@@ -23,6 +23,9 @@ answering): :meth:`ExtractorPool.hash_and_extract` has the worker read and hash 
 first, under the same timeout (``"reading timed out after N s"``), then asks the caller
 whether the content needs parsing at all (it may be unchanged, or a copy of a known file).
 
+Extractors added to the registry's table at run time (tests add hostile ones) are handed
+to each worker when it starts.
+
 Workers log nothing to the terminal (pypdf's warnings about damaged files go nowhere; a
 file's real failure is its reason) and end quietly when the parent process is gone
 (:mod:`finder.child_process`).
@@ -45,7 +48,13 @@ from types import TracebackType
 
 from finder.child_process import exit_with_parent
 from finder.extract.reading import content_hash
-from finder.extract.registry import concise_reason, extract_file
+from finder.extract.registry import (
+    EXTRACTORS,
+    Extractor,
+    added_extractors,
+    concise_reason,
+    extract_file,
+)
 from finder.extract.types import Extracted, ExtractionError, ExtractLimits
 
 Outcome = Extracted | ExtractionError
@@ -268,7 +277,7 @@ class _Worker:
         self.conn, child_conn = _SPAWN.Pipe(duplex=True)
         self.process = _SPAWN.Process(
             target=_worker_main,
-            args=(child_conn, limits, os.getpid()),
+            args=(child_conn, limits, os.getpid(), added_extractors()),
             name="finder-extract",
             daemon=True,
         )
@@ -311,9 +320,13 @@ class _Worker:
 # --- worker side ----------------------------------------------------------------------------
 
 
-def _worker_main(conn: Connection, limits: ExtractLimits, parent_pid: int) -> None:
+def _worker_main(
+    conn: Connection, limits: ExtractLimits, parent_pid: int, added: dict[str, Extractor]
+) -> None:
     """Entry point of a worker: handle each ``(path, hash_first)`` received on ``conn``
-    until ``None``, EOF, or the parent is gone (then it ends quietly)."""
+    until ``None``, EOF, or the parent is gone (then it ends quietly). ``added``: the
+    parent's run-time additions to the extractor table."""
+    EXTRACTORS.update(added)
     exit_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the parent to handle
     _silence_library_chatter()

@@ -23,10 +23,6 @@ class Extracted:
 
     pages: tuple[Page, ...]
 
-    @property
-    def text_length(self) -> int:
-        return sum(len(p.text) for p in self.pages)
-
 
 @dataclass(frozen=True, slots=True)
 class ExtractLimits:

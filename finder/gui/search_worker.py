@@ -9,10 +9,15 @@ skips requests that a newer one has overtaken before it starts them.
 Until the query model is loaded (0.3 s with the ONNX export, seconds without), answers
 come from keywords and names only and say so; then the same query is answered again
 with meaning.
+
+Stopping is bounded: :meth:`SearchController.stop` waits at most ``STOP_TIMEOUT_S`` for a
+search in progress to finish (loading the query model can take seconds), then reports
+the thread as left running instead of hanging the window's exit.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal, Slot
@@ -25,8 +30,11 @@ from finder.query import QueryError
 from finder.store.catalog import CatalogDamagedError, CatalogError
 from finder.variants import LEADING_CHUNKS, WINDOW, ResultGroup, group
 
+log = logging.getLogger(__name__)
+
 RESULT_LIMIT = 50
 DEBOUNCE_MS = 120
+STOP_TIMEOUT_S = 10.0  # a search takes well under a second; the query model, seconds
 
 
 class SearchWorker(QObject):
@@ -135,6 +143,14 @@ class SearchWorker(QObject):
             self._reader.close()
             self._reader = None
 
+    @Slot()
+    def shut_down(self) -> None:
+        """Close the reader, then end this worker's thread (its event loop) from inside."""
+        self.close()
+        thread = self.thread()
+        if thread is not None:
+            thread.quit()
+
 
 class SearchController(QObject):
     """The GUI side: debounce, request ids, stale answers dropped. GUI thread only."""
@@ -177,6 +193,7 @@ class SearchController(QObject):
         self._shown_id = 0  # the request the results on screen answer
         self._passage_id = 0
         self._query = ""
+        self._stop_sent = False
         self._thread.start()
 
     def set_query(self, text: str) -> None:
@@ -196,15 +213,21 @@ class SearchController(QObject):
     def refresh(self) -> None:
         self._refresh.emit()
 
-    def stop(self) -> None:
-        """Close the worker's reader on its thread, then end the thread. Idempotent."""
-        if not self._thread.isRunning():
-            return  # a blocking call into a stopped thread would never return
+    def stop(self, timeout_s: float = STOP_TIMEOUT_S) -> bool:
+        """Close the worker's reader on its thread, then end the thread, waiting at most
+        ``timeout_s``. True once the thread has ended. False (and a warning) if a search
+        still holds it: the thread is left to finish on its own, and the caller must not
+        let Qt destroy it while it runs (Qt aborts the process then). Idempotent."""
         self._timer.stop()
-        self.worker.latest = -1
-        QMetaObject.invokeMethod(self.worker, "close", Qt.ConnectionType.BlockingQueuedConnection)
-        self._thread.quit()
-        self._thread.wait()
+        if self._thread.isRunning() and not self._stop_sent:
+            self._stop_sent = True
+            self.worker.latest = -1  # searches still queued are skipped
+            # Queued, not blocking: a busy worker must not block the GUI thread unbounded.
+            QMetaObject.invokeMethod(self.worker, "shut_down", Qt.ConnectionType.QueuedConnection)
+        if self._thread.wait(round(timeout_s * 1000)):
+            return True
+        log.warning("the search thread is still busy after %g s; left to end on its own", timeout_s)
+        return False
 
     def _next_id(self) -> None:
         self._id += 1

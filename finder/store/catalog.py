@@ -20,6 +20,7 @@ import numpy as np
 from finder.domain import Chunk, FileState, FileStatus
 from finder.errors import DiskFullError, FinderError
 from finder.path_rules import folder_prefix
+from finder.store import rows as named  # the search queries' rows
 from finder.store import schema as sql
 from finder.store.sqlite_damage import is_damage, is_out_of_space, note_damage, reports_damage
 
@@ -224,12 +225,12 @@ class Catalog:
         self._db.execute(sql.DELETE_FILE_CHUNKS, (file_id,))
         self._db.execute(sql.DELETE_FILE, (file_id,))
 
-    def files_by_ids(self, ids: Iterable[int]) -> dict[int, tuple]:
+    def files_by_ids(self, ids: Iterable[int]) -> dict[int, named.FileRow]:
         ids = list(ids)
         if not ids:
             return {}
         rows = self._db.execute(sql.FILES_BY_IDS.format(marks=sql.marks(len(ids))), ids)
-        return {row[0]: row for row in rows}
+        return {row.id: row for row in map(named.FileRow._make, rows)}
 
     # --- vectors ----------------------------------------------------------------------
     def pending_texts(self, limit: int) -> list[tuple[bytes, str]]:
@@ -286,10 +287,10 @@ class Catalog:
         return [r[0] for r in self._db.execute(sql.FILE_VECTOR_IDS, (file_id,))]
 
     # --- search -----------------------------------------------------------------------
-    def keyword_chunks(self, fts_query: str, limit: int) -> list[tuple[int, int, float]]:
-        """(chunk id, file id, bm25) best first; bm25 is negated so higher is better."""
+    def keyword_chunks(self, fts_query: str, limit: int) -> list[named.KeywordChunk]:
+        """Chunks by BM25, best first; bm25 is negated so higher is better."""
         rows = self._db.execute(sql.KEYWORD_CHUNKS, (fts_query, limit))
-        return [(r[0], r[1], -float(r[2])) for r in rows]
+        return [named.KeywordChunk(chunk, file, -float(bm25)) for chunk, file, bm25 in rows]
 
     def count_matches(self, fts_term: str, cap: int) -> int:
         """How many chunks match one FTS5 term, counting no further than ``cap`` (cheap:
@@ -318,36 +319,36 @@ class Catalog:
     def count_files(self) -> int:
         return int(self._db.execute(sql.COUNT_FILES).fetchone()[0])
 
-    def keyword_files(self, fts_query: str, limit: int) -> list[tuple[int, float]]:
-        """(file id, bm25 over file names) best first, higher is better."""
+    def keyword_files(self, fts_query: str, limit: int) -> list[named.KeywordFile]:
+        """Files by BM25 over their names, best first; negated so higher is better."""
         rows = self._db.execute(sql.KEYWORD_FILES, (fts_query, limit))
-        return [(r[0], -float(r[1])) for r in rows]
+        return [named.KeywordFile(file, -float(bm25)) for file, bm25 in rows]
 
     def files_named(self, name: str) -> list[int]:
         """Files whose name, or name without extension, equals ``name`` (any case)."""
         return [r[0] for r in self._db.execute(sql.FILES_NAMED, (name.lower(),))]
 
-    def recent_files(self) -> Iterator[tuple[int, str, str, int]]:
-        """(id, path, ext, mtime_ns) of every file, most recently modified first."""
-        yield from self._db.execute(sql.FILES_RECENT)
+    def recent_files(self) -> Iterator[named.RecentFile]:
+        """Every file, most recently modified first."""
+        yield from map(named.RecentFile._make, self._db.execute(sql.FILES_RECENT))
 
     def chunks_containing(
         self, fts_query: str, needle: str, file_ids: Sequence[int]
-    ) -> list[tuple[int, int]]:
-        """(chunk id, file id) of the chunks of ``file_ids`` that contain ``needle`` literally."""
+    ) -> list[named.ChunkOfFile]:
+        """The chunks of ``file_ids`` that contain ``needle`` literally."""
         if not file_ids:
             return []
         query = sql.CHUNKS_CONTAINING.format(marks=sql.marks(len(file_ids)))
         rows = self._db.execute(query, (fts_query, *file_ids, needle.lower()))
-        return [(r[0], r[1]) for r in rows]
+        return list(map(named.ChunkOfFile._make, rows))
 
-    def chunks_by_vectors(self, vector_ids: Sequence[int]) -> list[tuple[int, int, int]]:
-        """(chunk id, file id, vector id) of every chunk using these vectors."""
+    def chunks_by_vectors(self, vector_ids: Sequence[int]) -> list[named.VectorChunk]:
+        """Every chunk using these vectors."""
         if not len(vector_ids):
             return []
         ids = [int(i) for i in vector_ids]
         rows = self._db.execute(sql.CHUNKS_BY_VECTORS.format(marks=sql.marks(len(ids))), ids)
-        return [(r[0], r[1], r[2]) for r in rows]
+        return list(map(named.VectorChunk._make, rows))
 
     def chunk_vectors(self, chunk_ids: Sequence[int], dimension: int) -> np.ndarray:
         """The stored vectors of those chunks that have one, one row each (order not kept)."""
@@ -357,16 +358,16 @@ class Catalog:
         blobs = [r[0] for r in self._db.execute(query, list(chunk_ids))]
         return np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(-1, dimension)
 
-    def chunks_by_ids(self, ids: Sequence[int]) -> dict[int, tuple]:
-        """chunk id -> (id, file id, page, start, stop, text)."""
+    def chunks_by_ids(self, ids: Sequence[int]) -> dict[int, named.ChunkRow]:
+        """Chunks by id (those that exist)."""
         if not ids:
             return {}
         rows = self._db.execute(sql.CHUNKS_BY_IDS.format(marks=sql.marks(len(ids))), list(ids))
-        return {r[0]: r for r in rows}
+        return {r.id: r for r in map(named.ChunkRow._make, rows)}
 
-    def chunks_around(self, chunk_id: int, context: int) -> tuple[str, list[tuple]] | None:
-        """(path, chunks) near a chunk: its whole page for paged files, else ``context``
-        chunks either side; each chunk (id, page, start, stop, text), in order."""
+    def chunks_around(self, chunk_id: int, context: int) -> named.ChunksAround | None:
+        """The chunks near a chunk, in order: its whole page for paged files, else
+        ``context`` chunks either side."""
         place = self._db.execute(sql.CHUNK_PLACE, (chunk_id,)).fetchone()
         if place is None:
             return None
@@ -377,7 +378,7 @@ class Catalog:
             rows = self._db.execute(
                 sql.CHUNKS_OF_FILE_BETWEEN, (file_id, ord_ - context, ord_ + context)
             )
-        return path, rows.fetchall()
+        return named.ChunksAround(path, list(map(named.PassageChunk._make, rows)))
 
     # --- status -----------------------------------------------------------------------
     def count_files_by_status(self) -> dict[str, int]:

@@ -277,9 +277,6 @@ class VectorIndex:
                     k //= 2
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
 
-    def file_bytes(self) -> int:
-        return self.path.stat().st_size if self.path.exists() else 0
-
 
 def _stamp_or_none(path: Path) -> Stamp | None:
     try:

@@ -102,6 +102,7 @@ class FolderWatcher:
         if mode == "inotify" and self.watch_limit is not None:
             needed = count_folders(root)
             if self._watches_used + needed > self.watch_limit:
+                _stop_quietly(observer)  # watchdog's inotify observer starts a thread at once
                 return RootWatch(
                     root,
                     "polling",

@@ -31,7 +31,7 @@ sits next to a baseline measured in the same run:
    unit vector (cosine to the real one uniform in [0.4, 0.9]), so neighbourhoods have
    structure and are not pure noise. The HNSW index is built by
    ``IndexWriter.open().vector_index()`` and saved. One fresh reader process
-   (``IndexWriter.open_reader`` and one warm-up search) then times the 300 SciFact queries:
+   (``IndexReader.open`` and one warm-up search) then times the 300 SciFact queries:
    ONNX query embedding alone, HNSW k-NN alone (k = the search's candidate pool), the
    keyword and meaning legs, and the whole hybrid ``engine.search(q, 10)``. Baseline:
    brute-force NumPy dot product over every vector for the same query vectors (also the
@@ -421,7 +421,7 @@ def throughput_rows(
     cpu = run.watch.cpu if run.watch else float("nan")
     b.report.add(
         1,
-        "SciFact index, in-process (model preloaded: open_writer, add_roots, index, close)",
+        "SciFact index, in-process (model preloaded: IndexWriter.open, add_roots, index, close)",
         f"{run.seconds:.1f} s: {files / run.seconds:.1f} files/s, {n / run.seconds:.1f} chunks/s "
         f"({files:,} files, {n:,} distinct chunks embedded; CPU {cpu:.0f} s)",
         f"bare model {bare:.1f} s: {n / bare:.1f} chunks/s "
@@ -506,7 +506,7 @@ class NoOp:
 
 
 def measure_noop(b: Bench, data_dir: Path, folder: Path) -> NoOp:
-    """Medians of REPEATS: in-process open_writer + index + close, the CLI, the baselines."""
+    """Medians of REPEATS: in-process IndexWriter.open + index + close, the CLI, the baselines."""
     times, report = [], IndexReport()
     for _ in range(REPEATS):
         start = time.perf_counter()
@@ -527,7 +527,7 @@ def noop_rows(b: Bench, label: str, data_dir: Path, folder: Path, files: int) ->
     b.report.raw.setdefault("noop", {})[label] = asdict(m)
     b.report.add(
         2,
-        f"No-op re-index, {label}, in-process (open_writer, index, close; median of {REPEATS})",
+        f"No-op re-index, {label}, in-process (open, index, close; median of {REPEATS})",
         f"{m.inproc_s:.2f} s = {per_1000(m.inproc_s, files):.3f} s per 1,000 files "
         f"({r.unchanged:,} unchanged)",
         f"stat walk {m.walk_s:.3f} s",
@@ -626,7 +626,7 @@ def section_latency(b: Bench, n_chunks: int) -> None:
     b.report.add(3, f"  meaning leg only (legs='meaning') {at}", str(lat["meaning"]))
     b.report.add(
         3,
-        f"  first search in a fresh reader (open_reader, load HNSW + ONNX, search) {at}",
+        f"  first search in a fresh reader (IndexReader.open, load HNSW + ONNX, search) {at}",
         f"{r['first_search_s']:.2f} s",
     )
     per_query = result.stream.wall_s / len(b.queries) * 1000
@@ -713,7 +713,7 @@ def scale_notes(b: Bench) -> None:
     )
     b.report.note(
         "Query latency and reader RSS come from one fresh reader process (the bench script "
-        "itself, so numpy/psutil/finder imports are included): IndexWriter.open_reader, one "
+        "itself, so numpy/psutil/finder imports are included): IndexReader.open, one "
         "warm-up search, then each stage over the 300 SciFact queries after one warm-up call, "
         "in this order: embedding, k-NN, hybrid, hybrid again, keyword leg, meaning leg, "
         "brute force. The first hybrid pass is the first to read most FTS pages."

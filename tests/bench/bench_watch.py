@@ -292,7 +292,7 @@ def section_startup(b: Bench, root: Path, data: Path) -> None:
         f"files (median of {REPEATS})",
         f"{median(times):.2f} s (runs {', '.join(f'{t:.2f}' for t in times)}; "
         f"{r.unchanged:,} unchanged, {changed} changed)",
-        f"stat walk {walk:.2f} s; in-process open_writer + index() no-op "
+        f"stat walk {walk:.2f} s; in-process IndexWriter.open + index() no-op "
         f"{median(noops):.2f} s ({noop.unchanged:,} unchanged)",
         noise=f"{watch.stop().others:.0%}",
     )

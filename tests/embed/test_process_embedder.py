@@ -41,6 +41,7 @@ def test_vectors_equal_the_in_process_model(child: ProcessEmbedder, embedder: Em
     assert child.embed([]).shape == (0, embedder.dimension)
 
 
+@pytest.mark.child_outlives_test  # the module's child, closed by its fixture
 def test_a_killed_child_is_started_again(child: ProcessEmbedder) -> None:
     """A child that died (OOM killer, a crash) is replaced at the next call."""
     before = child.embed(TEXTS[:1])
@@ -49,6 +50,7 @@ def test_a_killed_child_is_started_again(child: ProcessEmbedder) -> None:
     assert np.allclose(child.embed(TEXTS[:1]), before)
 
 
+@pytest.mark.child_outlives_test  # the module's child, closed by its fixture
 def test_close_stops_the_child_and_the_next_call_restarts_it(child: ProcessEmbedder) -> None:
     """close() ends the process (the idle service's memory goes back); embed() restarts."""
     process = child._process

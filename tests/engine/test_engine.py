@@ -212,10 +212,9 @@ def test_removing_a_root_drops_its_files(indexed: IndexWriter, corpus: Path) -> 
 
 
 def test_a_hanging_parser_fails_alone(
-    open_engine: Callable[..., IndexWriter], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    open_engine: Callable[..., IndexWriter], tmp_path: Path, hostile_extractors: None
 ) -> None:
     """A file whose parser never returns is failed with "timed out"; the others index."""
-    monkeypatch.setenv("FINDER_TEST_HOSTILE_EXTRACTORS", "1")
     root = tmp_path / "hostile"
     write(root / "forever.finder-test-hang", "the parser for this suffix loops forever")
     write(root / "fine.txt", "Minutes of the annual general meeting of the chess club.")

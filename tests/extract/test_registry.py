@@ -9,6 +9,7 @@ import pytest
 from finder.extract import html, office, pdf, registry, rtf, text
 from finder.extract.registry import extract_file, extractor_for
 from finder.extract.types import Extracted, ExtractionError, ExtractLimits, Page
+from tests.extract.hostile import crash, hang
 
 LIMITS = ExtractLimits()
 
@@ -124,9 +125,14 @@ def test_memory_error_is_not_swallowed(tmp_path: Path, monkeypatch: pytest.Monke
         extract_file(path, LIMITS)
 
 
-def test_hostile_suffixes_need_the_environment_switch(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The test-only .finder-test-* suffixes exist only with FINDER_TEST_HOSTILE_EXTRACTORS=1."""
-    monkeypatch.delenv("FINDER_TEST_HOSTILE_EXTRACTORS", raising=False)
+def test_only_extractors_added_at_run_time_are_listed_as_added(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The package ships no test suffix; a new suffix and a replaced extractor are what
+    added_extractors() lists (what the sandbox hands its workers)."""
+    assert registry.added_extractors() == {}
     assert extractor_for(Path("x.finder-test-hang")) is None
-    monkeypatch.setenv("FINDER_TEST_HOSTILE_EXTRACTORS", "1")
-    assert extractor_for(Path("x.finder-test-hang")) is not None
+    monkeypatch.setitem(registry.EXTRACTORS, ".finder-test-hang", hang)
+    monkeypatch.setitem(registry.EXTRACTORS, ".txt", crash)
+    assert registry.added_extractors() == {".finder-test-hang": hang, ".txt": crash}
+    assert extractor_for(Path("x.finder-test-hang")) is hang

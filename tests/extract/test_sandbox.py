@@ -25,13 +25,7 @@ SHORT_LIMITS = ExtractLimits(timeout_s=TIMEOUT_S, memory_mb=MEMORY_MB)
 
 
 @pytest.fixture
-def hostile(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Enable the .finder-test-* extractors; spawned workers inherit the variable."""
-    monkeypatch.setenv("FINDER_TEST_HOSTILE_EXTRACTORS", "1")
-
-
-@pytest.fixture
-def pool(hostile: None) -> Iterator[ExtractorPool]:
+def pool(hostile_extractors: None) -> Iterator[ExtractorPool]:
     with ExtractorPool(workers=1, limits=LIMITS) as pool:
         yield pool
 
@@ -76,7 +70,9 @@ def test_parser_errors_come_back_as_values(pool: ExtractorPool, tmp_path: Path) 
     assert pool.pids == worker
 
 
-def test_hanging_parser_times_out_and_pool_recovers(hostile: None, tmp_path: Path) -> None:
+def test_hanging_parser_times_out_and_pool_recovers(
+    hostile_extractors: None, tmp_path: Path
+) -> None:
     """A parser that never returns is killed after timeout_s; the next file still works."""
     with ExtractorPool(workers=1, limits=SHORT_LIMITS) as pool:
         started = time.monotonic()
@@ -105,7 +101,9 @@ def test_crashing_parser_is_reported_and_replaced(pool: ExtractorPool, tmp_path:
     assert isinstance(_one(pool, _file(tmp_path, "after.txt", "fine")), Extracted)
 
 
-def test_many_files_through_two_workers_yield_once_each(hostile: None, tmp_path: Path) -> None:
+def test_many_files_through_two_workers_yield_once_each(
+    hostile_extractors: None, tmp_path: Path
+) -> None:
     """Every path comes back exactly once with the right kind of outcome, crashes included."""
     good = [_file(tmp_path, f"doc{i:02}.md", f"document number {i}") for i in range(40)]
     bad = [_file(tmp_path, "image.png"), _file(tmp_path, "boom.finder-test-crash")]
@@ -124,7 +122,7 @@ def test_many_files_through_two_workers_yield_once_each(hostile: None, tmp_path:
     assert outcomes[empty[0]] == Extracted((Page(None, ""),))
 
 
-def test_abandoned_map_kills_in_flight_work(hostile: None, tmp_path: Path) -> None:
+def test_abandoned_map_kills_in_flight_work(hostile_extractors: None, tmp_path: Path) -> None:
     """Closing the iterator early kills busy workers; the idle one serves the next map()."""
     stuck = _file(tmp_path, "stuck.finder-test-hang")
     quick = _file(tmp_path, "quick.txt", "quick")
@@ -139,7 +137,9 @@ def test_abandoned_map_kills_in_flight_work(hostile: None, tmp_path: Path) -> No
         assert time.monotonic() - started < LIMITS.timeout_s / 2
 
 
-def test_closed_pool_stops_workers_and_refuses_work(hostile: None, tmp_path: Path) -> None:
+def test_closed_pool_stops_workers_and_refuses_work(
+    hostile_extractors: None, tmp_path: Path
+) -> None:
     """close() ends the workers, may be repeated, and map() afterwards raises."""
     pool = ExtractorPool(workers=2, limits=LIMITS)
     list(pool.map([_file(tmp_path, "a.txt", "a"), _file(tmp_path, "b.txt", "b")]))
@@ -169,7 +169,9 @@ def test_hash_first_then_parse_only_what_the_caller_wants(
     assert len(pool.pids) == 1  # the worker that skipped parsing is reused
 
 
-def test_a_read_that_hangs_times_out_and_the_rest_go_on(hostile: None, tmp_path: Path) -> None:
+def test_a_read_that_hangs_times_out_and_the_rest_go_on(
+    hostile_extractors: None, tmp_path: Path
+) -> None:
     """A worker stuck reading (stopped, as on a dead network share) fails that file with
     "reading timed out" after timeout_s; the next file is hashed and parsed."""
     stuck, after = _file(tmp_path, "share.txt", "on a dead share"), _file(tmp_path, "b.txt", "ok")

@@ -98,7 +98,6 @@ def test_empty_file_gives_one_empty_page(tmp_path: Path) -> None:
     path = _write(tmp_path, "empty.txt", b"")
     extracted = text.extract(path, LIMITS)
     assert extracted.pages == (Page(None, ""),)
-    assert extracted.text_length == 0
 
 
 def test_sniffed_binary_is_empty_not_an_error(tmp_path: Path) -> None:

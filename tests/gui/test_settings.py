@@ -87,8 +87,8 @@ def test_a_new_model_is_built_in_the_background_then_swapped_in(
         qtbot.keyClicks(app.window.search, "who fixed the heating")
     first = app.window.model.hit(0)
     assert first is not None and first.path == str(root / "boiler.txt")
-    worker_engine = app.controller.worker._engine  # read only: it belongs to its thread
-    assert worker_engine is not None and worker_engine.paths.generation == "index-1"
+    worker_reader = app.controller.worker._reader  # read only: it belongs to its thread
+    assert worker_reader is not None and worker_reader.paths.generation == "index-1"
 
 
 def test_an_unknown_model_is_refused_with_a_reason(qtbot, make_app) -> None:

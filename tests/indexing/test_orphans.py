@@ -12,12 +12,16 @@ from pathlib import Path
 import psutil
 
 from tests.conftest import write
+from tests.extract.hostile import REGISTER
 
+REPOSITORY = Path(__file__).resolve().parents[2]
 # The parent's own messages (progress bar, log) go to a file, so that the stderr pipe,
 # which the spawned children inherit as their fd 2, holds only what the children print.
+# The hostile parsers are added for stuck.finder-test-hang.
 LAUNCHER = (
     "import os, sys\n"
     "sys.stderr = open(os.environ['FINDER_TEST_PARENT_LOG'], 'w', buffering=1)\n"
+    f"{REGISTER}"
     "from finder.cli import main\n"
     "sys.exit(main(sys.argv[1:]))\n"
 )
@@ -44,7 +48,9 @@ def test_children_of_a_killed_index_exit_without_a_word(tmp_path: Path) -> None:
     env = {
         **os.environ,
         "HF_HUB_OFFLINE": "1",
-        "FINDER_TEST_HOSTILE_EXTRACTORS": "1",
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(REPOSITORY), os.environ.get("PYTHONPATH")])
+        ),
         "FINDER_TEST_PARENT_LOG": str(tmp_path / "parent.log"),
     }
     command = ["--data-dir", str(tmp_path / "data"), "index", str(root)]

@@ -215,7 +215,7 @@ def test_rename_updates_the_name_index(catalog: Catalog) -> None:
     assert catalog.file_id("/docs/draft_letter.txt") is None
     assert chunk_files(catalog, "landlord") == {f}  # chunks moved with the file
     row = catalog.files_by_ids([f])[f]
-    assert (row[1], row[2], row[3], row[5]) == (
+    assert (row.path, row.name, row.ext, row.mtime_ns) == (
         "/docs/final_complaint.md",
         "final_complaint.md",
         "md",

@@ -80,5 +80,8 @@ def test_helpers_describe_the_system(tmp_path: Path) -> None:
     assert count_folders(str(tmp_path)) == 4
     assert filesystem_type("/proc") == "proc"
     assert filesystem_type(str(tmp_path)) not in (None, "proc")
-    observer: BaseObserver = Observer()
-    assert notifier_name(observer) == "inotify"
+    observer: BaseObserver = Observer()  # watchdog's inotify observer starts a thread at once
+    try:
+        assert notifier_name(observer) == "inotify"
+    finally:
+        observer.stop()

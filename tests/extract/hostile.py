@@ -1,8 +1,9 @@
-"""Deliberately misbehaving extractors, for testing the sandbox only.
+"""Deliberately misbehaving extractors, for testing the sandbox and what depends on it.
 
-The registry maps the ``.finder-test-*`` suffixes to these functions only while the
-environment variable ``FINDER_TEST_HOSTILE_EXTRACTORS`` is ``1`` (see
-:func:`finder.extract.registry.extractor_for`); spawned workers inherit it from the parent.
+The ``hostile_extractors`` fixture (tests/conftest.py) adds :data:`HOSTILE` to the
+registry's table for one test; the sandbox hands such additions to its spawned workers,
+which import this module to unpickle them. A subprocess running finder adds them itself
+(:data:`REGISTER`).
 """
 
 from __future__ import annotations
@@ -11,13 +12,6 @@ import os
 from pathlib import Path
 
 from finder.extract.types import Extracted, ExtractLimits
-
-ENV_VAR = "FINDER_TEST_HOSTILE_EXTRACTORS"
-
-
-def enabled() -> bool:
-    """True if the test-only extractors are switched on in this process."""
-    return os.environ.get(ENV_VAR) == "1"
 
 
 def hang(path: Path, limits: ExtractLimits) -> Extracted:
@@ -39,3 +33,11 @@ def crash(path: Path, limits: ExtractLimits) -> Extracted:
 
 
 HOSTILE = {".finder-test-hang": hang, ".finder-test-balloon": balloon, ".finder-test-crash": crash}
+
+# Python lines that add them in a process started with `python -c` (the repository's
+# root on its path).
+REGISTER = (
+    "from finder.extract.registry import EXTRACTORS\n"
+    "from tests.extract.hostile import HOSTILE\n"
+    "EXTRACTORS.update(HOSTILE)\n"
+)
