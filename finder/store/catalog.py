@@ -18,37 +18,19 @@ from pathlib import Path, PurePath
 import numpy as np
 
 from finder.domain import Chunk, FileState, FileStatus
-from finder.errors import DiskFullError, FinderError
+from finder.errors import DiskFullError
 from finder.path_rules import folder_prefix
 from finder.store import rows as named  # the search queries' rows
 from finder.store import schema as sql
+from finder.store.catalog_errors import CatalogDamagedError, CatalogError
+from finder.store.catalog_vectors import VectorRows
 from finder.store.sqlite_damage import is_damage, is_out_of_space, note_damage, reports_damage
 
 
-class CatalogError(Exception):
-    """The catalog cannot be opened (newer schema, corrupt file, missing read-only)."""
-
-
-class CatalogDamagedError(CatalogError, FinderError):
-    """SQLite found the catalog file damaged (a garbled page, a truncated or foreign file).
-
-    Every :class:`Catalog` method raises it instead of such a ``sqlite3.DatabaseError``
-    (never for a busy or locked database). The writer rebuilds the catalog
-    (:mod:`finder.store.salvage`); readers cannot, and tell the person how.
-    """
-
-    def __init__(self, path: Path, detail: str) -> None:
-        super().__init__(
-            f"the index at {path.parent} is damaged ({detail}): run `finder index` or "
-            "`finder check --repair` to rebuild it from your files"
-        )
-        self.path = path
-        self.detail = detail
-
-
 @reports_damage(CatalogDamagedError)
-class Catalog:
-    """A connection to ``catalog.sqlite3`` with the operations finder needs."""
+class Catalog(VectorRows):
+    """A connection to ``catalog.sqlite3`` with the operations finder needs (those on
+    stored vectors in :class:`~finder.store.catalog_vectors.VectorRows`)."""
 
     def __init__(self, path: Path, *, readonly: bool = False) -> None:
         self.path = path
@@ -231,60 +213,6 @@ class Catalog:
             return {}
         rows = self._db.execute(sql.FILES_BY_IDS.format(marks=sql.marks(len(ids))), ids)
         return {row.id: row for row in map(named.FileRow._make, rows)}
-
-    # --- vectors ----------------------------------------------------------------------
-    def pending_texts(self, limit: int) -> list[tuple[bytes, str]]:
-        """Up to ``limit`` distinct chunk texts that have no vector yet."""
-        rows = self._db.execute(sql.PENDING_TEXTS, (limit,))
-        return list(dict(rows).items())
-
-    def count_pending_texts(self) -> int:
-        return int(self._db.execute(sql.COUNT_PENDING_TEXTS).fetchone()[0])
-
-    def store_vectors(self, items: Sequence[tuple[bytes, np.ndarray]]) -> list[int]:
-        """Save one vector per text hash and link waiting chunks; returns the vector ids.
-
-        Call inside :meth:`transaction`; the caller adds the returned ids to the HNSW
-        index only after the transaction commits.
-        """
-        ids = []
-        for text_hash, vector in items:
-            blob = np.asarray(vector, dtype=np.float32).tobytes()
-            self._db.execute(sql.INSERT_VECTOR, (text_hash, blob))
-            vector_id = int(self._db.execute(sql.VECTOR_ID_BY_HASH, (text_hash,)).fetchone()[0])
-            self._db.execute(sql.LINK_CHUNKS_TO_VECTOR, (vector_id, text_hash))
-            ids.append(vector_id)
-        return ids
-
-    def live_vector_ids(self) -> np.ndarray:
-        return np.fromiter((r[0] for r in self._db.execute(sql.LIVE_VECTOR_IDS)), dtype=np.int64)
-
-    def stored_dimension(self) -> int | None:
-        """The length of the stored vectors (float32), or None when none is stored yet."""
-        row = self._db.execute(sql.ONE_VECTOR_BYTES).fetchone()
-        return int(row[0]) // 4 if row is not None and row[0] else None
-
-    def vectors_by_ids(self, ids: Sequence[int], dimension: int) -> tuple[np.ndarray, np.ndarray]:
-        """(ids, vectors) for the ids that exist, read in slices to bound memory."""
-        found_ids: list[int] = []
-        blobs: list[bytes] = []
-        for start in range(0, len(ids), 900):
-            part = [int(i) for i in ids[start : start + 900]]
-            query = sql.VECTORS_BY_IDS.format(marks=sql.marks(len(part)))
-            for vid, blob in self._db.execute(query, part):
-                found_ids.append(vid)
-                blobs.append(blob)
-        matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(-1, dimension)
-        return np.asarray(found_ids, dtype=np.int64), matrix
-
-    def delete_orphan_vectors(self) -> list[int]:
-        """Drop vectors no chunk uses any more; returns their ids for the HNSW index."""
-        orphans = [r[0] for r in self._db.execute(sql.ORPHAN_VECTOR_IDS)]
-        self._db.executemany(sql.DELETE_VECTOR, ((i,) for i in orphans))
-        return orphans
-
-    def file_vector_ids(self, file_id: int) -> list[int]:
-        return [r[0] for r in self._db.execute(sql.FILE_VECTOR_IDS, (file_id,))]
 
     # --- search -----------------------------------------------------------------------
     def keyword_chunks(self, fts_query: str, limit: int) -> list[named.KeywordChunk]:
