@@ -106,12 +106,12 @@ class Searcher:
     def __init__(
         self,
         catalog: Catalog,
-        vectors: VectorIndex | None,
+        vector_index: VectorIndex | None,
         embed_query: QueryEmbedder | None,
         weights: FusionWeights | None = None,
     ) -> None:
         self.catalog = catalog
-        self.vectors = vectors
+        self.vector_index = vector_index
         self.embed_query = embed_query
         self.weights = weights or FusionWeights()
         self._embedding_thread: ThreadPoolExecutor | None = None  # started on first use
@@ -174,15 +174,15 @@ class Searcher:
     def _start_embedding(self, q: Query) -> Future[np.ndarray] | None:
         """The query's vector, being embedded on the helper thread (None when there is no
         meaning to search). Only that thread calls the embedder while searches run."""
-        if self.embed_query is None or self.vectors is None or len(self.vectors) == 0:
+        if self.embed_query is None or self.vector_index is None or len(self.vector_index) == 0:
             return None
         if self._embedding_thread is None:
             self._embedding_thread = ThreadPoolExecutor(1, thread_name_prefix="finder-query")
         return self._embedding_thread.submit(self.embed_query, q.text)
 
     def _meaning(self, vector: np.ndarray, k: int) -> LegResult:
-        assert self.vectors is not None  # _start_embedding gave a vector
-        labels, sims = self.vectors.query(vector, k)
+        assert self.vector_index is not None  # _start_embedding gave a vector
+        labels, sims = self.vector_index.query(vector, k)
         sim_by_vector = dict(zip(labels.tolist(), sims.tolist(), strict=True))
         rows = self.catalog.chunks_by_vectors(labels.tolist())
         # Identical texts share a vector: every chunk using it gets its similarity.
