@@ -151,3 +151,13 @@ def test_only_the_engine_builds_the_indexing_pipeline() -> None:
         if target == "indexing" and source not in INDEXING_USERS
     ]
     assert not offenders, "\n".join(offenders)
+
+
+def test_no_module_is_over_400_lines() -> None:
+    """Small modules with one job: a file past 400 lines is split by role."""
+    long = {
+        str(p.relative_to(PACKAGE)): n
+        for p in PACKAGE.rglob("*.py")
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400
+    }
+    assert long == {}
