@@ -25,7 +25,6 @@ owner ends that thread with :meth:`Searcher.close`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from finder.domain import SearchHit
 from finder.evidence import confidence
 from finder.keyword import KeywordLegs, LegHit, LegResult, best_per_file, phrase
 from finder.query import Query, parse_query
+from finder.snippets import matched_terms, snippet
 from finder.stopwords import STOPWORDS
 from finder.store.catalog import Catalog
 from finder.store.rows import FileRow
@@ -350,34 +350,6 @@ class Searcher:
                 )
             )
         return hits
-
-
-def matched_terms(text: str, terms: list[str]) -> list[str]:
-    """The query terms that occur in ``text`` (case-insensitive), in query order."""
-    lowered = text.lower()
-    found = []
-    for term in dict.fromkeys(t.lower() for t in terms):
-        if len(term) > 1 and re.search(r"(?<!\w)" + re.escape(term), lowered):
-            found.append(term)
-    return found
-
-
-def snippet(text: str, terms: list[str], width: int = 320) -> str:
-    """About ``width`` characters of ``text`` around the first matched term, on one line."""
-    flat = " ".join(text.split())
-    if len(flat) <= width:
-        return flat
-    lowered = flat.lower()
-    positions = [p for t in terms if (p := lowered.find(t)) >= 0]
-    centre = min(positions) if positions else 0
-    start = max(0, min(centre - width // 3, len(flat) - width))
-    # Start and end on word boundaries so the snippet does not open mid-word.
-    if start > 0:
-        start = flat.find(" ", start) + 1
-    end = min(len(flat), start + width)
-    if end < len(flat):
-        end = flat.rfind(" ", start, end) if " " in flat[start:end] else end
-    return ("… " if start > 0 else "") + flat[start:end] + (" …" if end < len(flat) else "")
 
 
 def _saturated(strengths: dict[int, float], saturation: float) -> Callable[[int], float]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from finder.domain import FileStatus
-from finder.keyword import KeywordLegs
+from finder.keyword import PASSAGES_PER_FILE, KeywordLegs
 from finder.query import parse_query
 from finder.store.catalog import Catalog
 from tests.store.test_catalog import chunks
@@ -45,3 +45,14 @@ def test_a_files_strength_counts_the_query_words_of_all_its_passages(catalog: Ca
     assert strength[letter] == pytest.approx(1.0)
     assert strength[both] == pytest.approx(1.0)
     assert strength[stray] < 0.6
+
+
+def test_a_long_file_pools_the_words_of_a_few_passages_only(catalog: Catalog) -> None:
+    """A changelog holding each query word in a different passage gathers no more than
+    its best few passages hold: many weak passages do not add up to a strong match."""
+    words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot"]
+    log = _put(catalog, "/doc/changelog", *(f"Fixed the {w} option." for w in words))
+    for n in range(20):
+        _put(catalog, f"/doc/{n}.txt", f"Release {n} fixes a crash in the parser.")
+    _leg, strength = KeywordLegs(catalog, 10_000).passages(parse_query(" ".join(words)), 300)
+    assert strength[log] == pytest.approx(PASSAGES_PER_FILE / len(words))

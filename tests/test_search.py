@@ -6,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from finder.engine import IndexWriter
-from finder.search import FusionWeights, Searcher, matched_terms, snippet
+from finder.search import FusionWeights, Searcher
+from finder.snippets import matched_terms, snippet
 from tests.conftest import write
 
 
@@ -21,8 +22,8 @@ def test_short_text_is_its_own_snippet_on_one_line() -> None:
     assert snippet("line one\n\n  line two", ["two"]) == "line one line two"
 
 
-def test_long_text_snippet_is_centred_on_the_first_term() -> None:
-    """A long passage is cut around the first matched term, on word boundaries, with ellipses."""
+def test_long_text_snippet_is_centred_on_the_term() -> None:
+    """A long passage is cut around its matched term, on word boundaries, with ellipses."""
     text = (
         " ".join(f"word{n}" for n in range(200))
         + " needle "
@@ -33,6 +34,22 @@ def test_long_text_snippet_is_centred_on_the_first_term() -> None:
     assert cut.startswith("… ") and cut.endswith(" …")
     assert len(cut) <= 124
     assert all(part.startswith(("word", "tail", "needle", "…")) for part in cut.split())
+
+
+def test_snippet_shows_the_part_holding_most_query_words() -> None:
+    """The window holding the most distinct query words is shown, their middle centred,
+    not the first place one of them occurs."""
+    text = (
+        "Kennels newsletter. "
+        + " ".join(f"filler{n}" for n in range(120))
+        + " Biscuit booked at the farm kennels while we are in Spain in August. "
+        + " ".join(f"tail{n}" for n in range(120))
+    )
+    cut = snippet(text, ["kennels", "spain"], width=160)
+    assert "farm kennels while we are in Spain" in cut
+    assert "newsletter" not in cut
+    middle = cut.index("kennels while")
+    assert 30 < middle < 110  # centred, not at the window's edge
 
 
 def test_a_term_too_common_for_the_budget_is_left_out_of_the_keyword_leg(
