@@ -90,6 +90,7 @@ class _FileEvidence:
     score: float = 0.0
     best_chunk: int | None = None
     best_contribution: float = -1.0
+    keyword_chunk: int | None = None  # the keyword leg's best passage, if it found one
     matched_by: set[str] = field(default_factory=set)
     exact: int = 0  # 2: name is the query; 1: contains every phrase/identifier
     strengths: dict[str, float] = field(default_factory=dict)  # leg -> absolute, in [0, 1]
@@ -232,6 +233,8 @@ class Searcher:
                 e = evidence.setdefault(file_id, _FileEvidence())
                 e.score += contribution
                 e.matched_by.add(leg)
+                if leg == "keyword":
+                    e.keyword_chunk = chunk_id
                 if chunk_id is not None and contribution > e.best_contribution:
                     e.best_chunk, e.best_contribution = chunk_id, contribution
         return evidence
@@ -324,18 +327,25 @@ class Searcher:
                         break
             if len(chosen) == limit:
                 break
-        chunks = self.catalog.chunks_by_ids(
-            [c for fid in chosen if (c := ev[fid].best_chunk) is not None]
-        )
+        shown = [c for f in chosen for c in (ev[f].best_chunk, ev[f].keyword_chunk) if c]
+        chunks = self.catalog.chunks_by_ids(list(dict.fromkeys(shown)))
         cosines = self._cosines(vector, meaning or [], [(f, ev[f].best_chunk) for f in chosen])
         words = [w for w in q.words if w.lower() not in STOPWORDS] or q.words
         terms = [*q.phrases, *words]
         hits = []
         for fid in chosen:
             e = ev[fid]
-            chunk = chunks.get(e.best_chunk) if e.best_chunk is not None else None
+            chunk_id = e.best_chunk
+            chunk = chunks.get(chunk_id) if chunk_id is not None else None
             text = chunk.text if chunk else ""
             found = matched_terms(text, terms)
+            if not found and e.keyword_chunk is not None and e.keyword_chunk in chunks:
+                # Found by keyword, its best-scoring passage by meaning holds none of the
+                # words: show the keyword leg's passage, so the words it matched are seen.
+                chunk_id = e.keyword_chunk
+                chunk = chunks[chunk_id]
+                text = chunk.text
+                found = matched_terms(text, terms)
             hits.append(
                 SearchHit(
                     path=files[fid].path,
@@ -345,7 +355,7 @@ class Searcher:
                     modified_ns=files[fid].mtime_ns,
                     matched_by=tuple(sorted(e.matched_by)),
                     terms=tuple(found),
-                    chunk_id=e.best_chunk,
+                    chunk_id=chunk_id,
                     confidence=self._confidence(e, cosines.get(fid)),
                 )
             )

@@ -4,16 +4,53 @@ centred on them. Pure functions on text; used by :mod:`finder.search`."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 
 def matched_terms(text: str, terms: list[str]) -> list[str]:
-    """The query terms that occur in ``text`` (case-insensitive), in query order."""
+    """The query terms that start a word of ``text`` (case-insensitive), in query order.
+
+    Accents are ignored, as the keyword leg ignores them ("Lucía" finds "Lucia"). A term
+    not found as typed is looked for by its stem ("house" as "hous", which starts
+    "housing"), and the stem is returned: the keyword leg matches Porter stems, so
+    without it a passage found by "house" showed no marked word. Marking words that
+    start with a returned term (as the window does) marks what the keyword leg matched.
+    """
     lowered = text.lower()
+    folded = _fold(lowered)
     found = []
     for term in dict.fromkeys(t.lower() for t in terms):
-        if len(term) > 1 and re.search(r"(?<!\w)" + re.escape(term), lowered):
-            found.append(term)
+        for form in dict.fromkeys((term, _fold(term), _stem(_fold(term)))):
+            if len(form) > 1 and re.search(_START + re.escape(form), folded):
+                found.append(form)
+                break
     return found
+
+
+# A term starts a word where no letter or digit precedes it: FTS5 splits words at "_"
+# too, so "car" is found in SCM_CAR.
+_START = r"(?<![^\W_])"
+
+
+def _fold(text: str) -> str:
+    """``text`` without accents, as FTS5's remove_diacritics compares words."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    )
+
+
+# English endings the Porter stemmer takes off, longest first; enough to find the stem
+# a word shares with its forms ("shots" / "shot", "classes" / "class", "house" / "hous").
+_ENDINGS = ("ing", "ies", "es", "ed", "s", "e", "y")
+
+
+def _stem(word: str) -> str:
+    """``word`` without one common English ending, if at least 3 letters remain."""
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3 and word.isalpha():
+            return word[: -len(ending)]
+    return word
 
 
 def snippet(text: str, terms: list[str], width: int = 320) -> str:
@@ -30,7 +67,7 @@ def snippet(text: str, terms: list[str], width: int = 320) -> str:
     found = sorted(
         (m.start(), m.end(), term)
         for term in dict.fromkeys(t.lower() for t in terms if t)
-        for m in re.finditer(r"(?<!\w)" + re.escape(term), lowered)
+        for m in re.finditer(_START + re.escape(term), lowered)
     )[:_SNIPPET_HITS]
     first, last = _densest(found, width * 3 // 4) if found else (0, 0)
     start = max(0, min((first + last - width) // 2, len(flat) - width))

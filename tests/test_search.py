@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from finder.engine import IndexWriter
 from finder.search import FusionWeights, Searcher
 from finder.snippets import matched_terms, snippet
@@ -15,6 +17,23 @@ def test_matched_terms_are_whole_word_prefixes_in_query_order() -> None:
     """Terms match case-insensitively at word starts, each once, in the query's order."""
     text = "The Plumber replaced pipes; plumbing works were invoiced."
     assert matched_terms(text, ["pipes", "plumb", "umber", "PIPES"]) == ["pipes", "plumb"]
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "marked"),
+    [
+        ("Housing costs went up.", "house", "hous"),
+        ("Two shots at the vet.", "shots", "shots"),
+        ("Booster shot due in May.", "shots", "shot"),
+        ("Tickets for Lucia and Tom.", "Lucía", "lucia"),
+        ("Add SCM_CAR to the list.", "car", "car"),
+    ],
+)
+def test_matched_terms_finds_what_the_keyword_leg_matched(
+    text: str, term: str, marked: str
+) -> None:
+    """A passage found by a stemmed, accent-free or _-joined match still marks a word."""
+    assert matched_terms(text, [term]) == [marked]
 
 
 def test_short_text_is_its_own_snippet_on_one_line() -> None:
