@@ -37,6 +37,7 @@ _ORDINAL = re.compile(r"^\d+(st|nd|rd|th|s)$", re.IGNORECASE)
 # A currency sign before an amount is left out of the literal text: "£ 1,463.75" and
 # "1,463.75 GBP" hold the same amount.
 _CURRENCY = "£$€¥"
+_AMOUNT = re.compile(r"^\d+([,.]\d+)*$")
 
 
 class QueryError(ValueError):
@@ -86,8 +87,14 @@ class Query:
     @property
     def identifiers(self) -> list[str]:
         """Tokens that look like codes or identifiers: they must match literally."""
-        tokens = (t.strip(",;:()[]{}'.!?").lstrip(_CURRENCY) for t in self.text.split())
-        return [t for t in tokens if _IDENTIFIER.match(t) and not _ORDINAL.match(t)]
+        found = []
+        for token in (t.strip(",;:()[]{}'.!?") for t in self.text.split()):
+            amount = token.lstrip(_CURRENCY)
+            # £685 is an amount however short, but "5" alone is in every other passage.
+            priced = amount != token and _AMOUNT.match(amount) and len(amount) > 1
+            if priced or (_IDENTIFIER.match(amount) and not _ORDINAL.match(amount)):
+                found.append(amount)
+        return found
 
 
 def parse_query(raw: str) -> Query:

@@ -88,3 +88,25 @@ def test_a_term_too_common_for_the_budget_is_left_out_of_the_keyword_leg(
     assert [h.path for h in tight.search("report zeppelin", 50, legs="keyword")] == [
         str(tmp_path / "files/zeppelin.txt")
     ]
+
+
+def test_an_amount_is_found_literally(
+    open_engine: Callable[..., IndexWriter], tmp_path: Path
+) -> None:
+    """The query "£1,463.75" finds the tax calculation holding that amount first, as an
+    exact match, not a boiler invoice that holds 463 and 75 apart and reads like a bill."""
+    write(
+        tmp_path / "files/tax.txt",
+        "Tax calculation, year ended 5 April 2024. Total to pay by 31 January: £1,463.75.",
+    )
+    write(
+        tmp_path / "files/boiler.txt",
+        "Boiler service invoice: labour 75, parts 463, total due on receipt. Tel 01632 960 463.",
+    )
+    engine = open_engine()
+    engine.add_roots([tmp_path / "files"])
+    engine.index()
+    hits = engine.reader().search("£1,463.75", 5)
+    assert Path(hits[0].path).name == "tax.txt"
+    assert "exact" in hits[0].matched_by
+    assert all("exact" not in h.matched_by for h in hits[1:])
