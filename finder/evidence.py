@@ -71,7 +71,7 @@ def confidence(cosine: float, keyword: float, name: float, exact: int) -> float:
     """The estimated chance that a file is what the query is after, in [0, 1].
 
     ``cosine`` is its best passage's similarity to the query, ``keyword`` and ``name``
-    the share of the query's IDF mass its best passage and its name match (0 when not
+    the share of the query's IDF mass its scored passages and its name match (0 when not
     matched), ``exact`` 2 when its name is the query and 1 when it holds every quoted
     phrase or identifier (both make it at least a strong match).
     """

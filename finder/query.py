@@ -27,7 +27,17 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _IDENTIFIER = re.compile(
     r"^(?=.*\d)(?=.*[A-Za-z])[\w.\-]{2,}$|^\w+_\w+$|^[a-z]+[A-Z]\w*$"
     r"|^(?!(?:[^\W\d_]\.)+[^\W\d_]?$)\w+(\.\w+)+$"
+    # An amount with thousands separators (1,463.75): its words 1, 463 and 75 alone are
+    # found in every changelog, so only the literal text singles out the invoice.
+    r"|^\d{1,3}(,\d{3})+(\.\d+)?$"
 )
+# Ordinals and decades (90th, 21st, 1990s) mix digits and letters but are plain words:
+# as identifiers "great-grandma's 90th birthday" had to contain "90th" literally.
+_ORDINAL = re.compile(r"^\d+(st|nd|rd|th|s)$", re.IGNORECASE)
+# A currency sign before an amount is left out of the literal text: "£ 1,463.75" and
+# "1,463.75 GBP" hold the same amount.
+_CURRENCY = "£$€¥"
+_AMOUNT = re.compile(r"^\d+([,.]\d+)*$")
 
 
 class QueryError(ValueError):
@@ -77,8 +87,14 @@ class Query:
     @property
     def identifiers(self) -> list[str]:
         """Tokens that look like codes or identifiers: they must match literally."""
-        tokens = (t.strip(",;:()[]{}'.!?") for t in self.text.split())
-        return [t for t in tokens if _IDENTIFIER.match(t)]
+        found = []
+        for token in (t.strip(",;:()[]{}'.!?") for t in self.text.split()):
+            amount = token.lstrip(_CURRENCY)
+            # £685 is an amount however short, but "5" alone is in every other passage.
+            priced = amount != token and _AMOUNT.match(amount) and len(amount) > 1
+            if priced or (_IDENTIFIER.match(amount) and not _ORDINAL.match(amount)):
+                found.append(amount)
+        return found
 
 
 def parse_query(raw: str) -> Query:

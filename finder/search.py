@@ -25,7 +25,6 @@ owner ends that thread with :meth:`Searcher.close`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from finder.domain import SearchHit
 from finder.evidence import confidence
 from finder.keyword import KeywordLegs, LegHit, LegResult, best_per_file, phrase
 from finder.query import Query, parse_query
+from finder.snippets import matched_terms, snippet
 from finder.stopwords import STOPWORDS
 from finder.store.catalog import Catalog
 from finder.store.rows import FileRow
@@ -90,6 +90,7 @@ class _FileEvidence:
     score: float = 0.0
     best_chunk: int | None = None
     best_contribution: float = -1.0
+    keyword_chunk: int | None = None  # the keyword leg's best passage, if it found one
     matched_by: set[str] = field(default_factory=set)
     exact: int = 0  # 2: name is the query; 1: contains every phrase/identifier
     strengths: dict[str, float] = field(default_factory=dict)  # leg -> absolute, in [0, 1]
@@ -232,6 +233,8 @@ class Searcher:
                 e = evidence.setdefault(file_id, _FileEvidence())
                 e.score += contribution
                 e.matched_by.add(leg)
+                if leg == "keyword":
+                    e.keyword_chunk = chunk_id
                 if chunk_id is not None and contribution > e.best_contribution:
                     e.best_chunk, e.best_contribution = chunk_id, contribution
         return evidence
@@ -324,18 +327,25 @@ class Searcher:
                         break
             if len(chosen) == limit:
                 break
-        chunks = self.catalog.chunks_by_ids(
-            [c for fid in chosen if (c := ev[fid].best_chunk) is not None]
-        )
+        shown = [c for f in chosen for c in (ev[f].best_chunk, ev[f].keyword_chunk) if c]
+        chunks = self.catalog.chunks_by_ids(list(dict.fromkeys(shown)))
         cosines = self._cosines(vector, meaning or [], [(f, ev[f].best_chunk) for f in chosen])
         words = [w for w in q.words if w.lower() not in STOPWORDS] or q.words
         terms = [*q.phrases, *words]
         hits = []
         for fid in chosen:
             e = ev[fid]
-            chunk = chunks.get(e.best_chunk) if e.best_chunk is not None else None
+            chunk_id = e.best_chunk
+            chunk = chunks.get(chunk_id) if chunk_id is not None else None
             text = chunk.text if chunk else ""
             found = matched_terms(text, terms)
+            if not found and e.keyword_chunk is not None and e.keyword_chunk in chunks:
+                # Found by keyword, its best-scoring passage by meaning holds none of the
+                # words: show the keyword leg's passage, so the words it matched are seen.
+                chunk_id = e.keyword_chunk
+                chunk = chunks[chunk_id]
+                text = chunk.text
+                found = matched_terms(text, terms)
             hits.append(
                 SearchHit(
                     path=files[fid].path,
@@ -345,39 +355,11 @@ class Searcher:
                     modified_ns=files[fid].mtime_ns,
                     matched_by=tuple(sorted(e.matched_by)),
                     terms=tuple(found),
-                    chunk_id=e.best_chunk,
+                    chunk_id=chunk_id,
                     confidence=self._confidence(e, cosines.get(fid)),
                 )
             )
         return hits
-
-
-def matched_terms(text: str, terms: list[str]) -> list[str]:
-    """The query terms that occur in ``text`` (case-insensitive), in query order."""
-    lowered = text.lower()
-    found = []
-    for term in dict.fromkeys(t.lower() for t in terms):
-        if len(term) > 1 and re.search(r"(?<!\w)" + re.escape(term), lowered):
-            found.append(term)
-    return found
-
-
-def snippet(text: str, terms: list[str], width: int = 320) -> str:
-    """About ``width`` characters of ``text`` around the first matched term, on one line."""
-    flat = " ".join(text.split())
-    if len(flat) <= width:
-        return flat
-    lowered = flat.lower()
-    positions = [p for t in terms if (p := lowered.find(t)) >= 0]
-    centre = min(positions) if positions else 0
-    start = max(0, min(centre - width // 3, len(flat) - width))
-    # Start and end on word boundaries so the snippet does not open mid-word.
-    if start > 0:
-        start = flat.find(" ", start) + 1
-    end = min(len(flat), start + width)
-    if end < len(flat):
-        end = flat.rfind(" ", start, end) if " " in flat[start:end] else end
-    return ("… " if start > 0 else "") + flat[start:end] + (" …" if end < len(flat) else "")
 
 
 def _saturated(strengths: dict[int, float], saturation: float) -> Callable[[int], float]:

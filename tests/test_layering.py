@@ -31,7 +31,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ),
     (
         "thread-free work: the indexing pipeline, search and its parts",
-        {"indexing", "search", "query", "keyword", "evidence", "preview", "overview"}
+        {"indexing", "search", "query", "keyword", "evidence", "snippets", "preview", "overview"}
         | {"variants"},
     ),
     ("the engine: reading and writing one data dir", {"engine"}),

@@ -203,3 +203,29 @@ def test_absolute_folder_takes_the_catalogs_form_of_a_non_utf8_name() -> None:
     filters = parse_query(f"in:{folder}").filters
     assert filters.folders == ("/srv/caf\\xe9",)
     assert filters.accepts("/srv/caf\\xe9/menu.txt", "txt", 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "literal"),
+    [("£1,463.75", "1,463.75"), ("paid 12,500 GBP", "12,500"), ("$1,000,000.00", "1,000,000.00")],
+)
+def test_amounts_with_separators_are_literal(text: str, literal: str) -> None:
+    """An amount with thousands separators must match literally, without its currency sign."""
+    assert parse_query(text).identifiers == [literal]
+
+
+@pytest.mark.parametrize("text", ["grandma's 90th birthday", "the 21st", "music of the 1990s"])
+def test_ordinals_and_decades_are_not_identifiers(text: str) -> None:
+    """90th, 21st and 1990s mix digits and letters but are plain words, not codes."""
+    assert parse_query(text).identifiers == []
+
+
+@pytest.mark.parametrize(("text", "literal"), [("£685 dentist", ["685"]), ("€140", ["140"])])
+def test_an_amount_after_a_currency_sign_is_literal(text: str, literal: list[str]) -> None:
+    """A currency sign makes a number an amount to match literally, without the sign."""
+    assert parse_query(text).identifiers == literal
+
+
+def test_a_one_digit_amount_is_not_literal() -> None:
+    """A lone "$5" is not specific enough to require: "5" is in nearly every passage."""
+    assert parse_query("$5 coffee").identifiers == []
