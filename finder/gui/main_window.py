@@ -11,13 +11,12 @@ import os
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QPoint, Qt
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -32,7 +31,8 @@ from finder.gui.filters import FilterBar
 from finder.gui.home_paths import home_relative
 from finder.gui.plain_text import plain_label, plain_message_box
 from finder.gui.preferences import Preferences
-from finder.gui.result_delegate import ResultDelegate, mark_background
+from finder.gui.preview_pane import PreviewPane
+from finder.gui.result_delegate import ResultDelegate
 from finder.gui.results_model import ResultsModel
 from finder.gui.results_view import ResultsView
 from finder.gui.search_worker import SearchController
@@ -40,7 +40,6 @@ from finder.gui.settings_dialog import SettingsDialog
 from finder.gui.start_screen import FirstRun, StartScreen
 from finder.gui.status_bar import IndexStatusBar, plural
 from finder.overview import Overview
-from finder.preview import Passage
 from finder.settings import IndexSettings
 from finder.variants import ResultGroup
 
@@ -99,10 +98,7 @@ class MainWindow(QMainWindow):
         self.results.setAccessibleName("Results")
         self.search.installEventFilter(self)
         self.results.installEventFilter(self)
-        self.preview = QPlainTextEdit()
-        self.preview.setReadOnly(True)
-        self.preview.setPlaceholderText("The passage that matched shows here.")
-        self.preview.setAccessibleName("Passage that matched")
+        self.preview = PreviewPane()
         self.splitter = splitter = QSplitter()
         splitter.addWidget(self.results)
         splitter.addWidget(self.preview)
@@ -134,7 +130,7 @@ class MainWindow(QMainWindow):
         self.results.customContextMenuRequested.connect(self._context_menu)
         self.results.selectionModel().currentChanged.connect(self._current_changed)
         controller.results_changed.connect(self.show_results)
-        controller.passage_changed.connect(self.show_passage)
+        controller.passage_changed.connect(self.preview.show_passage)
         controller.problem.connect(self.status.show_message)
         controller.status_changed.connect(self.show_status)
         controller.overview_changed.connect(self.show_overview)
@@ -302,6 +298,7 @@ class MainWindow(QMainWindow):
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         hit = self.model.hit(current.row())
         if hit is not None and hit.chunk_id is not None:
+            self.preview.expect(hit.terms)
             self.controller.show_passage(hit.chunk_id)
         elif hit is not None:
             reason = self._failure_reasons.get(hit.path)
@@ -310,24 +307,7 @@ class MainWindow(QMainWindow):
                 by_filter = "filter" in hit.matched_by
                 how = "is listed by the filters" if by_filter else "matched by its name"
                 why = f"No passage to show: this file {how}."
-            self.preview.setCurrentCharFormat(QTextCharFormat())  # no mark left over
-            self.preview.setPlainText(f"{home_relative(hit.path)}\n\n{why}")
-
-    def show_passage(self, passage: Passage | None) -> None:
-        if passage is None:
-            self.preview.clear()
-            return
-        self.preview.setCurrentCharFormat(QTextCharFormat())
-        self.preview.setPlainText(passage.text)  # plain text: never HTML
-        cursor = QTextCursor(self.preview.document())
-        cursor.setPosition(passage.match_start)
-        cursor.setPosition(passage.match_stop, QTextCursor.MoveMode.KeepAnchor)
-        marked = QTextCharFormat()
-        marked.setBackground(mark_background(self.preview.palette()))
-        cursor.mergeCharFormat(marked)
-        cursor.setPosition(passage.match_start)
-        self.preview.setTextCursor(cursor)
-        self.preview.centerCursor()
+            self.preview.show_note(f"{home_relative(hit.path)}\n\n{why}")
 
     def show_status(self, status: Status) -> None:
         self._failures = status.failures

@@ -73,11 +73,10 @@ def where_text(metrics: QFontMetrics, folder: str, when: str, width: int, also: 
     return metrics.elidedText(folder, Qt.TextElideMode.ElideMiddle, room) + tail
 
 
-def mark_background(palette: QPalette) -> QColor:
-    """The background of marked words: the highlight colour mixed into the base, so
-    the text colour stays readable on it in a light palette and in a dark one."""
+def mark_background(palette: QPalette, mix: float = 0.35) -> QColor:
+    """The background of marked words: the highlight colour mixed into the base (by
+    ``mix``), so the text colour stays readable on it in a light palette and a dark one."""
     high, base = palette.color(QPalette.ColorRole.Highlight), palette.color(QPalette.ColorRole.Base)
-    mix = 0.35
     return QColor(
         round(base.red() + mix * (high.red() - base.red())),
         round(base.green() + mix * (high.green() - base.green())),
