@@ -40,6 +40,29 @@ def _fold(text: str) -> str:
     )
 
 
+def _fold_in_place(text: str) -> str:
+    """``text`` lower-cased and without accents, one character for one, so that positions
+    in it are positions in ``text`` (a character that folds to more is kept as it is)."""
+    out = []
+    for char in text.lower():
+        folded = _fold(char)
+        out.append(folded if len(folded) == 1 else char)
+    return "".join(out)
+
+
+def term_ranges(text: str, terms: tuple[str, ...] | list[str]) -> list[tuple[int, int]]:
+    """(start, length) of every word of ``text`` that starts with a term, as
+    :func:`matched_terms` finds them (accents ignored, "_" splits words): the marks the
+    result list and the preview show. The whole word is marked, so "contract" marks
+    all of "contractor"."""
+    folded = _fold_in_place(text)
+    ranges = []
+    for term in dict.fromkeys(_fold(t.lower()) for t in terms if t):
+        for match in re.finditer(_START + re.escape(term) + r"[^\W_]*", folded):
+            ranges.append((match.start(), match.end() - match.start()))
+    return sorted(ranges)
+
+
 # English endings the Porter stemmer takes off, longest first; enough to find the stem
 # a word shares with its forms ("shots" / "shot", "classes" / "class", "house" / "hous").
 _ENDINGS = ("ing", "ies", "es", "ed", "s", "e", "y")

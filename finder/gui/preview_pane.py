@@ -1,7 +1,7 @@
 """The preview pane: the passage that matched, in its context, with the query's words
 marked and the first of them scrolled into view.
 
-The words are found by :func:`finder.gui.result_delegate.term_ranges` from the hit's
+The words are found by :func:`finder.snippets.term_ranges` from the hit's
 ``terms``, the same matching that marks them in the result list, so the preview marks
 what the list marks. The matched chunk gets a faint background (where the match is),
 the words a stronger one and bold type (what matched). Text is set as plain text: a
@@ -14,8 +14,9 @@ from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFont, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
-from finder.gui.result_delegate import mark_background, term_ranges
+from finder.gui.result_delegate import mark_background
 from finder.preview import Passage
+from finder.snippets import term_ranges
 
 # How much of the highlight colour tints the matched chunk: enough to see where it is,
 # little enough that the marked words (mixed at the list's 0.35) stand out on it.

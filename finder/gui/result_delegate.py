@@ -7,8 +7,6 @@ a highlight: file text is never interpreted as HTML or rich text.
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import QFileInfo, QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt
 from PySide6.QtGui import (
     QColor,
@@ -31,22 +29,11 @@ from finder.gui.results_model import (
     folder_of,
     variants_text,
 )
+from finder.snippets import term_ranges
 
 _PAD = 8
 _ICON = 32
 _SNIPPET_LINES = 2
-
-
-def term_ranges(text: str, terms: tuple[str, ...]) -> list[tuple[int, int]]:
-    """(start, length) of every word starting with a term, case-insensitive: the keyword
-    leg matches stems, so "contract" marks all of "contractor"."""
-    ranges = []
-    for term in terms:
-        if not term:
-            continue
-        for match in re.finditer(r"(?<!\w)" + re.escape(term) + r"\w*", text, re.IGNORECASE):
-            ranges.append((match.start(), match.end() - match.start()))
-    return sorted(ranges)
 
 
 def name_and_badge(

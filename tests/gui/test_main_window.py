@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from finder.app import App
 from finder.domain import Progress
-from finder.gui.result_delegate import term_ranges
 from finder.gui.status_bar import progress_text
 from tests.conftest import write
 from tests.gui.conftest import RecordingDesktop, add_folders_and_wait
@@ -136,14 +135,6 @@ def test_find_similar_lists_other_files(qtbot, indexed) -> None:
     hits = [app.window.model.hit(r) for r in range(app.window.model.rowCount())]
     paths = [h.path for h in hits if h is not None]
     assert paths[0] == str(root / "pets/puppy.md") and kitten not in paths
-
-
-def test_terms_are_marked_as_whole_words() -> None:
-    """Highlighting marks each word starting with a query term (stems included)."""
-    assert term_ranges("Contractor and contract, not subcontract", ("contract",)) == [
-        (0, 10),
-        (15, 8),
-    ]
 
 
 def test_progress_text_says_when_a_new_models_index_is_built() -> None:
