@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from finder.extract.normalise import normalise_query
 from finder.path_rules import catalog_path, is_below, user_path
 
 # A quoted phrase, or a word; a filter value may be quoted: in:"My Documents".
@@ -105,9 +106,10 @@ def parse_query(raw: str) -> Query:
     after = before = None
     for m in _TOKEN.finditer(raw):
         if m.group(1) is not None:
-            if m.group(1).strip():
-                phrases.append(m.group(1).strip())
-                words.append(m.group(1).strip())
+            phrase = normalise_query(m.group(1).strip())
+            if phrase:
+                phrases.append(phrase)
+                words.append(phrase)
             continue
         token = m.group(2)
         key, sep, value = token.partition(":")
@@ -123,7 +125,9 @@ def parse_query(raw: str) -> Query:
             else:
                 before = stamp
         else:
-            words.append(token)
+            # Indexed text is NFKC (finder.extract.normalise), so "ﬁle" must find "file";
+            # folder filters are left alone: they are compared with paths as they are.
+            words.append(normalise_query(token))
     filters = Filters(tuple(exts), tuple(folders), after, before)
     return Query(raw, " ".join(words), tuple(phrases), filters)
 

@@ -5,10 +5,14 @@ so the page numbers of the others stay right. Extraction stops once
 ``limits.max_text_chars`` characters are collected. Failures: a password-protected file
 ("encrypted PDF"), a file pypdf cannot parse ("not a valid PDF: ..."), and a file with no
 text on any page ("no text layer (scanned PDF?)"; OCR is out of scope).
+
+Tabs that pypdf puts between the words of a line (where the PDF positions words apart
+instead of writing a space) become one space, so phrases and snippets read as in the page.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +21,9 @@ from pypdf.errors import DependencyError, PdfReadError, PyPdfError
 
 from finder.extract._common import normalise_newlines, truncate_pages
 from finder.extract.types import Extracted, ExtractionError, ExtractLimits, Page
+
+# A tab (with any blanks around it) between two visible characters of one line.
+_TAB_BETWEEN_WORDS = re.compile(r"(?<=\S)[ \t]*\t[ \t]*(?=\S)")
 
 
 def extract(path: Path, limits: ExtractLimits) -> Extracted:
@@ -59,7 +66,7 @@ def _pages(reader: PdfReader) -> Iterator[Page]:
             text = page.extract_text()
         except (PdfReadError, ValueError, KeyError, TypeError, AttributeError):
             text = ""  # one broken content stream should not lose the other pages
-        yield Page(number, normalise_newlines(text))
+        yield Page(number, _TAB_BETWEEN_WORDS.sub(" ", normalise_newlines(text)))
 
 
 def _reason(err: Exception) -> str:

@@ -1,9 +1,15 @@
 """Which extractor handles which file, and the one entry point the sandbox calls.
 
-Dispatch is by lower-cased suffix (:data:`EXTRACTORS`). Files without a suffix
-(``README``, ``Makefile``, ``.bashrc``) are sniffed: text if the content is text, otherwise
-an empty result, i.e. indexed by name only, without an error. Any other unknown suffix has
-no extractor (:func:`extractor_for` returns ``None``).
+Dispatch is by lower-cased suffix (:data:`EXTRACTORS`). Formats whose content is not
+text worth reading (images, audio, video, archives, executables, binary office files:
+:data:`NAME_ONLY_SUFFIXES`) have no extractor (:func:`extractor_for` returns ``None``) and
+are indexed by name, never opened. Every other file, with no suffix (``README``,
+``NEWS``, ``.bashrc``) or one nobody listed (``README.Debian``, ``notes.old``,
+``setup.1``), is sniffed (:func:`finder.extract.text.extract_sniffed`): extracted as text
+if its first few KiB are text, otherwise an empty result without an error.
+
+Whatever the extractor, :func:`extract_file` hands back normalised text
+(:mod:`finder.extract.normalise`), so every format reaches the index in one form.
 
 :data:`EXTRACTORS` may be added to at run time (tests add parsers that hang, balloon or
 crash); :func:`added_extractors` lists those additions, which the sandbox hands to its
@@ -17,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from finder.extract import html, mail, office, pdf, rtf, text
+from finder.extract.normalise import normalise_extracted
 from finder.extract.reading import open_regular
 from finder.extract.types import Extracted, ExtractionError, ExtractLimits
 
@@ -37,6 +44,24 @@ _TEXT_SUFFIX_WORDS = """
     .liquid .desktop .service .reg .nfo
 """
 _TEXT_SUFFIXES = _TEXT_SUFFIX_WORDS.split()
+
+_NAME_ONLY_SUFFIX_WORDS = """
+    .jpg .jpeg .jpe .png .gif .bmp .tif .tiff .webp .heic .heif .avif .ico .icns .psd .xcf
+    .raw .cr2 .cr3 .nef .arw .dng .orf .rw2 .svg .svgz .eps .ai .indd
+    .mp3 .wav .flac .ogg .oga .opus .m4a .aac .wma .aif .aiff .mid .midi .amr
+    .mp4 .m4v .mkv .webm .avi .mov .wmv .flv .mpg .mpeg .3gp .vob .m2ts .ogv
+    .zip .gz .tgz .bz2 .tbz2 .xz .txz .zst .7z .rar .tar .lz .lzma .cab .deb .rpm .apk
+    .jar .war .whl .egg .dmg .iso .img .pkg .msi .snap .appimage .xpi .crx
+    .exe .dll .so .dylib .o .a .lib .obj .class .pyc .pyo .pyd .wasm .bin .elf .ko
+    .doc .dot .xls .xlsx .xlsm .ppt .pptx .odp .ods .odg .pages .numbers .key .msg .pst
+    .mdb .accdb .mobi .azw .azw3 .djvu .cbz .cbr .xps .oxps
+    .ttf .otf .woff .woff2 .eot .pfb
+    .sqlite .sqlite3 .db .npy .npz .pkl .pickle .h5 .hdf5 .parquet .feather .arrow
+    .pt .pth .onnx .safetensors .ckpt .gguf .tflite .blend .fbx .glb .stl .3ds .swf
+    .vmdk .qcow2 .vdi .vhdx .kdbx .gpg .pgp .sig .torrent .lnk
+"""
+NAME_ONLY_SUFFIXES = frozenset(_NAME_ONLY_SUFFIX_WORDS.split())
+"""Lower-cased suffixes of files that are indexed by name only, without reading them."""
 
 EXTRACTORS: dict[str, Extractor] = {
     **dict.fromkeys(_TEXT_SUFFIXES, text.extract),
@@ -61,11 +86,16 @@ _MAX_REASON = 200
 
 
 def extractor_for(path: Path) -> Extractor | None:
-    """The extractor for ``path``, or ``None`` if the file should be indexed by name only."""
+    """The extractor for ``path``, or ``None`` if the file should be indexed by name only.
+
+    A suffix neither in :data:`EXTRACTORS` nor in :data:`NAME_ONLY_SUFFIXES` (or none at
+    all) gets the sniffing text extractor: text is recognised by content, not by name.
+    """
     suffix = path.suffix.lower()
-    if not suffix:
-        return text.extract_sniffed
-    return EXTRACTORS.get(suffix)
+    extractor = EXTRACTORS.get(suffix)
+    if extractor is not None or suffix in NAME_ONLY_SUFFIXES:
+        return extractor
+    return text.extract_sniffed
 
 
 def added_extractors() -> dict[str, Extractor]:
@@ -79,7 +109,8 @@ def extract_file(path: Path, limits: ExtractLimits) -> Extracted:
     """Extract the text of ``path``, raising ``ExtractionError`` for every expected failure.
 
     Checks that ``path`` is a regular file within ``limits.max_file_bytes``, dispatches on
-    the suffix, and turns whatever a parser raises into a concise ``ExtractionError``.
+    the suffix, normalises the text (:func:`~finder.extract.normalise.normalise_extracted`)
+    and turns whatever a parser raises into a concise ``ExtractionError``.
     ``MemoryError`` is let through so the sandbox can report the memory limit.
     """
     extractor = extractor_for(path)
@@ -91,7 +122,7 @@ def extract_file(path: Path, limits: ExtractLimits) -> Extracted:
     if size > limits.max_file_bytes:
         raise ExtractionError(f"larger than {limits.max_file_bytes / 2**20:g} MB")
     try:
-        return extractor(path, limits)
+        return normalise_extracted(extractor(path, limits))
     except (ExtractionError, MemoryError):
         raise
     except OSError as err:

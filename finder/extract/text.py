@@ -21,6 +21,7 @@ from pathlib import Path
 import charset_normalizer
 
 from finder.extract._common import normalise_newlines, single_page
+from finder.extract.reading import open_regular
 from finder.extract.types import Extracted, ExtractionError, ExtractLimits
 
 BINARY_REASON = "binary content, not text"
@@ -62,10 +63,16 @@ def extract(path: Path, limits: ExtractLimits) -> Extracted:
 def extract_sniffed(path: Path, limits: ExtractLimits) -> Extracted:
     """Like :func:`extract`, but binary content yields an empty result instead of an error.
 
-    Used for files without a suffix (``README``, ``Makefile``, but also executables): nothing
-    claimed they were text, so finding that they are not is not a failure worth reporting.
+    Used for files whose name does not say what they hold (no suffix, as ``README`` or
+    ``Makefile`` but also executables; a suffix nobody listed, as ``README.Debian``):
+    nothing claimed they were text, so finding that they are not is not a failure worth
+    reporting. Only the first 8 KiB are read to decide, so a large binary file costs one
+    small read, not a read of ``4 * limits.max_text_chars`` bytes.
     """
     try:
+        with open_regular(path) as f:
+            head = f.read(_SNIFF_BYTES + 1)
+        decode_text(head[:_SNIFF_BYTES], truncated=len(head) > _SNIFF_BYTES)
         return extract(path, limits)
     except BinaryContentError:
         return single_page("", limits.max_text_chars)

@@ -19,6 +19,10 @@ stopped answering fails alone ("reading timed out after 30 s") instead of freezi
 writer. The folders a full scan could not list are kept in the catalog's meta
 (:mod:`finder.store.meta`) for ``finder status``.
 
+When extraction changed (:data:`~finder.extract.normalise.EXTRACTION_VERSION` above the
+catalog's), a full run parses every file again once; chunks whose text came out the same
+keep their vectors (keyed by the chunk text's hash), so only new text is embedded.
+
 Thread: everything here runs on the caller's thread, which must be the one writer of
 the data dir (the CLI's main thread, or the service's writer thread).
 """
@@ -36,6 +40,7 @@ from finder.chunking import Chunker
 from finder.domain import FileState, FileStatus, IndexReport, Progress
 from finder.embed import Embedder
 from finder.extract import Extracted, ExtractionError, ExtractLimits
+from finder.extract.normalise import EXTRACTION_VERSION
 from finder.extract.registry import extractor_for
 from finder.extract.sandbox import ExtractorPool
 from finder.indexing.planner import Planner, ScanPlan
@@ -43,7 +48,8 @@ from finder.indexing.results import FileResult, Tally
 from finder.indexing.scanner import DiskFile
 from finder.path_rules import ScanRules, catalog_path, is_within
 from finder.store.catalog import Catalog
-from finder.store.meta import record_unreadable_folders
+from finder.store.meta import extraction_version as stored_version
+from finder.store.meta import record_extraction_version, record_unreadable_folders
 from finder.store.vectors import VectorIndex
 
 ProgressCallback = Callable[[Progress], None]
@@ -85,9 +91,13 @@ class Indexer:
         started = time.monotonic()
         report = progress or (lambda _p: None)
         report(Progress("scanning", 0, 0))
-        plan = self.planner.roots(self.catalog.roots())
+        outdated = stored_version(self.catalog) < EXTRACTION_VERSION
+        plan = self.planner.roots(self.catalog.roots(), reextract=outdated)
         record_unreadable_folders(self.catalog, plan.unreadable)
         tally = self.apply(plan, report, stop=stop)
+        if outdated and not tally.stopped:
+            # Every file is in the current form now (a stopped run starts over next time).
+            record_extraction_version(self.catalog, EXTRACTION_VERSION)
         embedded = self.embed_pending(report, stop=stop)
         self.collect_garbage()
         report(Progress("done", 1, 1))
@@ -142,7 +152,7 @@ class Indexer:
             return tally
         started = last_commit = time.monotonic()
         batch: list[FileResult] = []
-        for done, result in enumerate(self._extract_all(todo, plan.unread), 1):
+        for done, result in enumerate(self._extract_all(todo, plan), 1):
             batch.append(result)
             if result.status is FileStatus.FAILED:
                 tally.failed += 1
@@ -154,6 +164,7 @@ class Indexer:
             rate = done / max(now - started, 1e-6)
             report(Progress("extracting", done, len(todo), rate, result.disk.path))
             if stop():
+                tally.stopped = True
                 break  # the files not reached are still new or changed for the next run
         self._commit(batch)
         return tally
@@ -211,13 +222,13 @@ class Indexer:
                     tally.note("renamed", new_path)
 
     def _extract_all(
-        self, todo: list[tuple[DiskFile, FileState | None]], unread: dict[str, str]
+        self, todo: list[tuple[DiskFile, FileState | None]], plan: ScanPlan
     ) -> Iterator[FileResult]:
         """Results for every file: quick ones inline, the rest hashed (and parsed if the
-        content is new) by the worker pool."""
+        content is new, or always with ``plan.reextract``) by the worker pool."""
         to_read: dict[str, tuple[DiskFile, FileState | None]] = {}
         for disk, previous in todo:
-            quick = self._without_reading(disk, previous, unread.get(disk.path))
+            quick = self._without_reading(disk, previous, plan.unread.get(disk.path))
             if quick is not None:
                 yield quick
             else:
@@ -227,6 +238,8 @@ class Indexer:
         known: dict[str, FileResult] = {}  # content seen before: no parsing
 
         def needs_parsing(path: Path, digest: str) -> bool:
+            if plan.reextract:
+                return True  # known content, but its text would come out differently now
             disk, previous = to_read[str(path)]
             result = self._without_parsing(disk, previous, digest)
             if result is not None:

@@ -35,6 +35,9 @@ class ScanPlan:
     unavailable: list[str] = field(default_factory=list)  # roots not on disk right now
     unreadable: dict[str, str] = field(default_factory=dict)  # folder -> why not listed
     unread: dict[str, str] = field(default_factory=dict)  # file -> why reading it failed
+    # Every known file is in ``changed`` to be parsed again, whatever its content hash:
+    # extraction itself changed (finder.extract.normalise.EXTRACTION_VERSION).
+    reextract: bool = False
 
 
 class Planner:
@@ -45,14 +48,16 @@ class Planner:
         self.rules = rules
         self.limits = limits
 
-    def roots(self, roots: Iterable[str]) -> ScanPlan:
+    def roots(self, roots: Iterable[str], *, reextract: bool = False) -> ScanPlan:
         """Compare the disk under ``roots`` with the catalog (stat only, no reading).
 
         A root that is not there right now (an unplugged drive, an unmounted share) is
         left alone: its files stay in the index rather than being taken as deleted.
+        ``reextract``: every known file found on disk counts as changed (see
+        :attr:`ScanPlan.reextract`).
         """
         known = self.catalog.file_states()
-        plan = ScanPlan()
+        plan = ScanPlan(reextract=reextract)
         seen: set[str] = set()
         roots = list(roots)
         absent = [r for r in roots if not os.path.isdir(r)]
@@ -100,7 +105,8 @@ class Planner:
         if state is None:
             plan.new.append(disk)
         elif (
-            state.size != disk.size
+            plan.reextract
+            or state.size != disk.size
             or state.mtime_ns != disk.mtime_ns
             or self._now_readable(state, disk)
         ):

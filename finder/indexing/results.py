@@ -25,6 +25,7 @@ class Tally:
     renamed: int = 0
     failed: int = 0
     paths: list[str] = field(default_factory=list)
+    stopped: bool = False  # extraction ended early: some planned files were not reached
 
     def note(self, change: str, path: str) -> None:
         setattr(self, change, getattr(self, change) + 1)

@@ -26,3 +26,20 @@ def record_unreadable_folders(catalog: Catalog, reasons: Mapping[str, str]) -> N
     """Replace the list with ``reasons`` (path -> why it could not be listed)."""
     folders = [{"path": p, "reason": r} for p, r in sorted(reasons.items())]
     catalog.set_meta(UNREADABLE_FOLDERS_KEY, json.dumps(folders, ensure_ascii=False))
+
+
+EXTRACTION_VERSION_KEY = "extraction_version"  # the text form the files were extracted in
+
+
+def extraction_version(catalog: Catalog) -> int:
+    """The :data:`~finder.extract.normalise.EXTRACTION_VERSION` the catalog's files were
+    extracted with; 1 for a catalog from before versions were recorded."""
+    try:
+        return int(catalog.get_meta(EXTRACTION_VERSION_KEY) or "1")
+    except ValueError:
+        return 1  # unreadable: take it as old, so the files are extracted again
+
+
+def record_extraction_version(catalog: Catalog, version: int) -> None:
+    """Record that every file in the catalog is now extracted with ``version``."""
+    catalog.set_meta(EXTRACTION_VERSION_KEY, str(version))

@@ -131,7 +131,7 @@ def test_only_extractors_added_at_run_time_are_listed_as_added(
     """The package ships no test suffix; a new suffix and a replaced extractor are what
     added_extractors() lists (what the sandbox hands its workers)."""
     assert registry.added_extractors() == {}
-    assert extractor_for(Path("x.finder-test-hang")) is None
+    assert extractor_for(Path("x.finder-test-hang")) is text.extract_sniffed
     monkeypatch.setitem(registry.EXTRACTORS, ".finder-test-hang", hang)
     monkeypatch.setitem(registry.EXTRACTORS, ".txt", crash)
     assert registry.added_extractors() == {".finder-test-hang": hang, ".txt": crash}
