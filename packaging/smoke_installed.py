@@ -193,23 +193,30 @@ def time_window(smoke: Smoke, timeout: float) -> float | None:
         ["xev", "-root", "-event", "substructure"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
-        text=True,
-        bufsize=1,
+        bufsize=0,
     )
     app: subprocess.Popen[str] | None = None
     try:
-        selector = selectors.DefaultSelector()
         assert xev.stdout is not None
-        selector.register(xev.stdout, selectors.EVENT_READ)
+        fd = xev.stdout.fileno()
+        selector = selectors.DefaultSelector()
+        selector.register(fd, selectors.EVENT_READ)
+        pending = b""  # read but not yet handed out: select() cannot see these lines
 
         def next_event(deadline: float) -> str:
-            while (left := deadline - time.perf_counter()) > 0 and selector.select(left):
-                line = xev.stdout.readline()  # type: ignore[union-attr]
-                if not line:
+            nonlocal pending
+            while True:
+                while b"\n" in pending:
+                    line, pending = pending.split(b"\n", 1)
+                    if b"event," in line:
+                        return line.split()[0].decode()
+                left = deadline - time.perf_counter()
+                if left <= 0 or not selector.select(left):
+                    return ""
+                chunk = os.read(fd, 65536)
+                if not chunk:
                     raise RuntimeError("xev ended: is there an X server ($DISPLAY)?")
-                if "event," in line:
-                    return line.split()[0]
-            return ""
+                pending += chunk
 
         # Once xev has seen a throwaway window come and go it is listening: only then can
         # no map of finder's window be missed.

@@ -95,6 +95,47 @@ missing=$(cd "$ROOT/opt/finder/_internal" &&
 [[ -z $missing ]] || fail "libraries not found on this system:"$'\n'"$missing"
 say "layout ok: /opt/finder, /usr/bin/finder, .desktop, icon; no torch; portable hnswlib"
 
+# Install, upgrade, remove, with dpkg itself into a root of its own (no root needed, the
+# system untouched): a newer package installed over the old one replaces the app and
+# keeps the user's index and settings; removing and purging it leaves them.
+SYSROOT=$WORK/sysroot
+mkdir -p "$SYSROOT/var/lib/dpkg/info" "$SYSROOT/var/lib/dpkg/updates" "$SYSROOT/var/log"
+touch "$SYSROOT/var/lib/dpkg/status"
+dpkg_() {  # quiet unless it fails (it warns about every dependency missing in that root)
+    dpkg --root="$SYSROOT" --force-not-root --force-depends --force-script-chrootless \
+        --log=/dev/null "$@" > "$WORK/dpkg.out" 2>&1 || { cat "$WORK/dpkg.out"; fail "dpkg $*"; }
+}
+dpkg-deb -R "$DEB" "$WORK/newer"  # the same app as a newer version, marked
+sed -i "s/^Version: .*/Version: $VERSION+upgrade/" "$WORK/newer/DEBIAN/control"
+touch "$WORK/newer/opt/finder/_internal/UPGRADED"
+dpkg-deb -Znone --root-owner-group -b "$WORK/newer" "$WORK/newer.deb" >/dev/null
+rm -rf "$WORK/newer"
+USER_ENV=(env -i PATH=/usr/bin:/bin HOME="$WORK/home" LANG=C.UTF-8)  # default user dirs
+INSTALLED=$SYSROOT/opt/finder/finder
+mkdir -p "$WORK/home/Documents"
+echo "The plumber replaced the old gas boiler in the cellar." > "$WORK/home/Documents/boiler.txt"
+dpkg_ -i "$DEB"
+"${USER_ENV[@]}" "$INSTALLED" index --exclude '*.log' "$WORK/home/Documents" 2>/dev/null ||
+    fail "indexing with the installed package"
+DATA=$WORK/home/.local/share/finder CONFIG=$WORK/home/.config/finder
+[[ -d $DATA && -d $CONFIG ]] || fail "the index and settings are not where README says"
+before=$(cd "$WORK/home" && find .local/share/finder .config/finder -type f | sort | xargs sha256sum)
+dpkg_ -i "$WORK/newer.deb"
+[[ -f $SYSROOT/opt/finder/_internal/UPGRADED ]] || fail "the upgrade did not replace the app"
+after=$(cd "$WORK/home" && find .local/share/finder .config/finder -type f | sort | xargs sha256sum)
+[[ $before == "$after" ]] || fail "upgrading changed the user's data"
+"${USER_ENV[@]}" "$INSTALLED" search --legs meaning "heating in the basement" | grep -q boiler.txt ||
+    fail "the upgraded app does not find with the old index"
+"${USER_ENV[@]}" "$INSTALLED" status --json | grep -q '"files_indexed": 1' ||
+    fail "the upgraded app's status"
+dpkg_ -r finder
+[[ ! -e $SYSROOT/opt/finder && ! -e $SYSROOT/usr/bin/finder &&
+   ! -e $SYSROOT/usr/share/applications/finder.desktop ]] || fail "removing left the app"
+dpkg_ -P finder
+[[ -n $(find "$DATA" -name catalog.sqlite3) && -n $(find "$CONFIG" -type f) ]] ||
+    fail "removing the package removed the user's data"
+say "install, upgrade over, remove, purge: the user's index and settings kept"
+
 # The tarball runs where it is unpacked.
 tar -C "$WORK" -xzf "$TARBALL"
 "$WORK/finder-$VERSION-linux-x86_64/finder" --version | grep -qx "finder $VERSION" ||
