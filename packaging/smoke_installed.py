@@ -12,6 +12,9 @@ and nothing of the developer's install leaks into what is tested. Checks, in ord
 4. with ``--window``: the window (``finder`` without a command, under an X server such as
    ``xvfb-run``) is mapped within ``--window-timeout`` seconds, timed over ``--runs`` fresh
    starts, and SIGTERM closes it cleanly (exit status 0);
+   ``--window-offscreen`` instead (macOS, Windows: no X server to watch): the window
+   opened under Qt's offscreen platform is still running after ``--window-timeout``
+   seconds; on POSIX SIGTERM then closes it cleanly and it saves its window.json;
 5. with ``--no-network``: a connection out fails first (the caller runs all of this in
    a network namespace of its own: ``unshare -n``), so every step above ran offline.
 
@@ -266,6 +269,36 @@ def check_window(smoke: Smoke, runs: int, timeout: float) -> None:
     smoke.check(len(shown) == runs, "window shown", detail)
 
 
+def check_window_offscreen(smoke: Smoke, seconds: float) -> None:
+    """The window, drawn offscreen, keeps running; closed by SIGTERM where there is one."""
+    app = subprocess.Popen(
+        [str(smoke.finder)],
+        env={**smoke.env, "QT_QPA_PLATFORM": "offscreen"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        output, _ = app.communicate(timeout=seconds)
+        smoke.check(False, "window runs (offscreen)", f"exit {app.returncode}: {output[-500:]}")
+        return
+    except subprocess.TimeoutExpired:
+        pass  # still up: what a window does
+    if sys.platform == "win32":  # no SIGTERM to ask it to quit: only that it ran
+        app.kill()
+        app.communicate()
+        smoke.check(True, "window runs (offscreen)", f"still up after {seconds:.0f} s")
+        return
+    app.send_signal(signal.SIGTERM)
+    output, _ = app.communicate(timeout=60)
+    saved = (smoke.work / "config" / "window.json").is_file()
+    smoke.check(
+        app.returncode == 0 and saved,
+        "window runs (offscreen) and closes on SIGTERM",
+        f"exit {app.returncode}, window.json {'saved' if saved else 'missing'} {output[-300:]}",
+    )
+
+
 def check_no_network(smoke: Smoke) -> None:
     try:
         with socket.create_connection(("1.1.1.1", 53), timeout=3):
@@ -319,6 +352,7 @@ def main() -> int:
     parser.add_argument("--finder", type=Path, required=True, help="the installed binary")
     parser.add_argument("--version", help="the version --version must print")
     parser.add_argument("--window", action="store_true", help="time the window (needs X)")
+    parser.add_argument("--window-offscreen", action="store_true", help="the window, offscreen")
     parser.add_argument("--runs", type=int, default=3, help="window starts to time")
     parser.add_argument("--window-timeout", type=float, default=20.0)
     parser.add_argument("--no-network", action="store_true", help="check the net is blocked")
@@ -339,6 +373,8 @@ def main() -> int:
         check_index_and_search(smoke)
         if args.window:
             check_window(smoke, args.runs, args.window_timeout)
+        if args.window_offscreen:
+            check_window_offscreen(smoke, args.window_timeout)
         if args.no_network:
             check_no_network(smoke)
         if args.speed:

@@ -9,6 +9,7 @@
 #
 #   bash packaging/test-installers.sh [--rebuild] [--install] [--speed DOCS]
 #
+# Also compiles the Windows installer script with NSIS against a stand-in bundle.
 # --speed DOCS also compares indexing speed with the pip app (.venv) on DOCS SciFact
 # documents. Exits non-zero when a check fails. ~3 min with a fresh .deb, ~6 min building.
 set -euo pipefail
@@ -34,7 +35,7 @@ fail() { say "FAIL: $*"; exit 1; }
 
 # What building and checking need (Debian/Ubuntu), and the libraries the .deb depends on,
 # so that its libraries resolve here as on a user's machine.
-NEEDED=(dpkg-dev binutils file xvfb xauth x11-utils desktop-file-utils)
+NEEDED=(dpkg-dev binutils file xvfb xauth x11-utils desktop-file-utils nsis)
 mapfile -t -O ${#NEEDED[@]} NEEDED < <(grep -v '^#' packaging/linux/depends.txt | sed 's/ *(.*//')
 missing=()
 for alternatives in "${NEEDED[@]}"; do  # "a | b": either will do; install the first known
@@ -141,6 +142,14 @@ tar -C "$WORK" -xzf "$TARBALL"
 "$WORK/finder-$VERSION-linux-x86_64/finder" --version | grep -qx "finder $VERSION" ||
     fail "the tarball's finder --version"
 say "tarball ok"
+
+# The Windows installer script compiles (NSIS on Linux; a stand-in bundle: the real one
+# is built and installed on a Windows runner by the installers workflow).
+mkdir -p "$WORK/nsis/finder/_internal"
+touch "$WORK/nsis/finder/finder.exe" "$WORK/nsis/finder/finderw.exe" "$WORK/nsis/finder/_internal/x"
+makensis -V2 -DVERSION="$VERSION" -DBUNDLE="$WORK/nsis/finder" -DOUTFILE="$WORK/nsis/finder-setup.exe" \
+    packaging/windows/finder.nsi >/dev/null || fail "makensis packaging/windows/finder.nsi"
+say "the NSIS script compiles"
 
 SMOKE=(python3 packaging/smoke_installed.py --finder "$FINDER" --version "$VERSION" "${SPEED[@]}")
 if command -v xvfb-run >/dev/null && command -v xev >/dev/null && command -v xmessage >/dev/null; then
