@@ -126,3 +126,35 @@ def test_a_frozen_app_looks_in_its_bundle(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert shipped_models_root() == tmp_path / BUNDLE_FOLDER
     monkeypatch.setenv(SHIPPED_ENV, str(tmp_path / "elsewhere"))
     assert shipped_models_root() == tmp_path / "elsewhere"
+
+
+def test_an_index_made_with_torch_is_searched_without_it(
+    shipped_root: Path, tmp_path: Path
+) -> None:
+    """An index made by the pip app (torch) moves to the installed app (no torch), which
+    finds its files by meaning and keeps it up to date without re-embedding them."""
+    for name, text in FILES.items():
+        write(tmp_path / "files" / name, text)
+    data = str(tmp_path / "data")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop(SHIPPED_ENV, None)
+    made = subprocess.run(
+        [sys.executable, "-m", "finder", "--data-dir", data, "index", str(tmp_path / "files")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
+    assert made.returncode == 0, made.stderr
+
+    found = run_blocked(
+        tmp_path,
+        shipped_root,
+        *("--data-dir", data, "search", "--json", "--legs", "meaning"),
+        "when to cut back flowering shrubs",
+    )
+    assert found.returncode == 0, found.stderr
+    assert Path(json.loads(found.stdout)[0]["path"]).name == "roses.md"
+    again = run_blocked(tmp_path, shipped_root, "--data-dir", data, "index")
+    assert again.returncode == 0, again.stderr
+    assert "0 chunks embedded" in again.stderr
