@@ -8,7 +8,8 @@ and nothing of the developer's install leaks into what is tested. Checks, in ord
 2. ``finder index`` on a folder of real files in four formats (txt, md, pdf, docx, made
    here), then ``finder status --json``: all indexed, none failed;
 3. a paraphrase of each file's content (no shared content words) finds that file first
-   (``finder search --legs meaning``), and a plain hybrid search answers too;
+   (``finder search --legs meaning``), ``finder check`` passes naming the shipped model,
+   and a plain hybrid search answers too;
 4. with ``--window``: the window (``finder`` without a command, under an X server such as
    ``xvfb-run``) is mapped within ``--window-timeout`` seconds, timed over ``--runs`` fresh
    starts, and SIGTERM closes it cleanly (exit status 0);
@@ -185,6 +186,12 @@ def check_index_and_search(smoke: Smoke) -> None:
         except (ValueError, IndexError, KeyError):
             top = f"(no answer: {found.stderr.strip()[-200:]})"
         smoke.check(top == name, f"paraphrase finds {name}", f"{query!r} -> {top}")
+    check = smoke.run("check")
+    smoke.check(
+        check.returncode == 0 and "shipped with finder" in check.stdout,
+        "finder check (the shipped model)",
+        check.stdout.strip().splitlines()[-1] if check.stdout.strip() else check.stderr[-300:],
+    )
     hybrid = smoke.run("search", "roses")
     smoke.check(hybrid.returncode == 0 and "roses.md" in hybrid.stdout, "hybrid search 'roses'")
 
