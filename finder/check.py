@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from finder.embed.loader import discard_export, ensure_query_export, export_dir_for
+from finder.embed.shipped import shipped_export
 from finder.paths import POINTER_NAME, DataPaths
 from finder.settings import IndexSettings, read_settings_file, settings_file
 from finder.store.catalog import Catalog, CatalogError
@@ -253,6 +254,10 @@ class _Checker:
     def check_export(self, model: str) -> None:
         from finder.embed.export_checksums import ExportDamagedError, verify_export
 
+        shipped = shipped_export(model)
+        if shipped is not None:  # the installed app's, read-only: its package checks it
+            self.say("ok", f"{model} is the model shipped with finder ({shipped})")
+            return
         target = export_dir_for(self.base.model_cache, model)
         if not target.is_dir():
             self.say("ok", f"no fast query model yet for {model} (made after indexing)")

@@ -49,7 +49,8 @@ def switch_off_telemetry() -> None:
     Idempotent. Warns when a library that reads its switch on import was imported
     before finder (a host program that embeds finder must import finder first).
     """
-    early = [name for name in _READ_AT_IMPORT if name in sys.modules]
+    # None marks a module blocked from import (as tests do to stand for the torch-free app).
+    early = [name for name in _READ_AT_IMPORT if sys.modules.get(name) is not None]
     os.environ.update(SWITCHES)
     os.environ["TORCHINDUCTOR_CACHE_DIR"] = str(default_cache_dir() / "torch")
     if early:

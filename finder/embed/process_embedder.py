@@ -1,4 +1,4 @@
-"""The torch embedder in a child process, so the process that indexes never imports torch.
+"""The index embedder in a child process, so the process that indexes never imports torch.
 
 Importing torch and sentence-transformers costs ~400 MB of resident memory that no
 later ``del`` gives back. Run in the window's process, that stayed for as long as the app
@@ -10,6 +10,11 @@ chunk: the pipe costs nothing measurable).
 
 The child is started with ``spawn`` (never ``fork`` a process that may run threads) from
 the calling thread, so it inherits that thread's CPU niceness (the service's +10).
+
+Without torch (the installed app) the child runs the shipped ONNX export instead
+(``onnx_dir``), for the same reason: onnxruntime's arena keeps the activations of its
+largest batch until the process ends (RSS 190 MB after loading MiniLM, 700 MB after
+batches of 32 chunks of 256 word pieces).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import multiprocessing
 import os
 import signal
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -34,16 +40,25 @@ class EmbedderProcessError(RuntimeError):
     """The child could not load the model, or died."""
 
 
-def _serve(conn: Connection, model_name: str, threads: int | None, parent_pid: int) -> None:
-    """The child: load the model, say what it is, then embed what arrives until told to
-    stop or the parent is gone (then it ends quietly: nothing printed)."""
+def _serve(
+    conn: Connection, model_name: str, threads: int | None, parent_pid: int, onnx_dir: str | None
+) -> None:
+    """The child: load the model (torch, or the ONNX export in ``onnx_dir``), say what it
+    is, then embed what arrives until told to stop or the parent is gone (then it ends
+    quietly: nothing printed)."""
     exit_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the parent to handle
     with contextlib.suppress(EOFError, OSError):  # the parent went away: nobody to tell
         try:
-            from finder.embed.torch_embedder import SentenceTransformerEmbedder
+            embedder: Any
+            if onnx_dir is not None:
+                from finder.embed.onnx_embedder import OnnxEmbedder
 
-            embedder = SentenceTransformerEmbedder(model_name, threads=threads)
+                embedder = OnnxEmbedder(Path(onnx_dir), threads=threads)
+            else:
+                from finder.embed.torch_embedder import SentenceTransformerEmbedder
+
+                embedder = SentenceTransformerEmbedder(model_name, threads=threads)
         except Exception as err:  # told to the parent, which raises it
             conn.send(("error", f"{type(err).__name__}: {err}"))
             return
@@ -63,11 +78,16 @@ class ProcessEmbedder:
     Thread: one at a time (the indexer's writer thread). Starting it waits for the
     child to load the model (seconds) and raises :class:`EmbedderProcessError` with the
     child's reason if it cannot. A child that died is started again once per call.
+    ``onnx_dir``: run that ONNX export (:class:`~finder.embed.onnx_embedder.OnnxEmbedder`)
+    instead of sentence-transformers.
     """
 
-    def __init__(self, model_name: str, threads: int | None = None) -> None:
+    def __init__(
+        self, model_name: str, threads: int | None = None, *, onnx_dir: Path | None = None
+    ) -> None:
         self._name = model_name
         self._threads = threads
+        self._onnx_dir = None if onnx_dir is None else str(onnx_dir)
         self._process: Any = None
         self._conn: Connection | None = None
         self._dimension, self._max_tokens = self._start()
@@ -76,7 +96,7 @@ class ProcessEmbedder:
         parent, child = _SPAWN.Pipe()
         process = _SPAWN.Process(
             target=_serve,
-            args=(child, self._name, self._threads, os.getpid()),
+            args=(child, self._name, self._threads, os.getpid(), self._onnx_dir),
             name="finder-embedder",
             daemon=True,
         )

@@ -1,5 +1,6 @@
 """The settings dialog in plain words: folders first, then what to leave out, then
-"Advanced" (the model and the CPU threads, a sentence each).
+"Advanced" (the model and the CPU threads, a sentence each). "Start finder when I log in"
+is applied by the dialog itself on OK (:mod:`finder.autostart`: a file of the user's).
 
 It edits values only; the window hands the result to the index service, whose writer
 thread applies it (rewatch, reconcile; a new model: a new index is built in the
@@ -8,6 +9,7 @@ background while the current one keeps answering, then swapped in).
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -32,12 +34,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from finder import autostart
 from finder.embed import DEFAULT_MODEL
 from finder.gui.home_paths import home_relative
 from finder.gui.plain_text import plain_label, tooltip
 from finder.settings import IndexSettings
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
+log = logging.getLogger(__name__)
 
 
 def sentence(text: str) -> QLabel:
@@ -105,6 +109,9 @@ class SettingsDialog(QDialog):
         self.threads.setRange(1, os.cpu_count() or 1)
         self.threads.setValue(min(settings.threads, os.cpu_count() or 1))
         self.threads.setMaximumWidth(140)
+        self.start_at_login = QCheckBox("Start finder when I log in")
+        self.start_at_login.setChecked(autostart.is_enabled())
+
         self.advanced = QGroupBox("Advanced")
         advanced = QFormLayout(self.advanced)
         advanced.addRow("Model", self.model)
@@ -132,9 +139,20 @@ class SettingsDialog(QDialog):
         layout.addLayout(folder_buttons)
         layout.addWidget(heading("What to leave out"))
         layout.addLayout(skip)
+        layout.addWidget(self.start_at_login)
         layout.addWidget(self.advanced)
         layout.addWidget(buttons)
         self.resize(600, 600)
+
+    def accept(self) -> None:
+        """Add or remove the login entry if the box changed, then close as OK."""
+        wanted = self.start_at_login.isChecked()
+        if wanted != autostart.is_enabled():
+            try:
+                autostart.set_enabled(wanted)
+            except OSError as err:  # a read-only home: the other settings still apply
+                log.warning("could not change starting finder at login: %s", err)
+        super().accept()
 
     def roots(self) -> list[str]:
         """The folders' real paths (the list shows them from home: ~/Documents)."""
