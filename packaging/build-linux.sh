@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build the installed app for Linux x86-64: a PyInstaller one-folder bundle without torch,
-# then dist/finder_<version>_amd64.deb and dist/finder-<version>-linux-x86_64.tar.gz.
+# then dist/finder_<version>_amd64.deb and dist/finder-<version>-linux-x86_64.tar.xz (xz: the .deb's compression; gzip made it 160 MB).
 #
 #   bash packaging/build-linux.sh            # everything (several minutes on 2 cores)
 #   bash packaging/build-linux.sh --reuse    # keep the build venv and the ONNX export
@@ -51,8 +51,8 @@ rm -rf "${BUILD:?}/$TAR_NAME"
 mkdir -p "$BUILD/$TAR_NAME"
 cp -a "$BUNDLE/." "$BUILD/$TAR_NAME/"
 cp resources/finder.desktop resources/finder.svg packaging/linux/README-tarball.txt "$BUILD/$TAR_NAME/"
-tar -C "$BUILD" -cf - "$TAR_NAME" | gzip -9 > "$DIST/$TAR_NAME.tar.gz"
+tar -C "$BUILD" -cf - "$TAR_NAME" | xz -T2 -6 > "$DIST/$TAR_NAME.tar.xz"
 
 log "bundle: $(du -sh "$BUNDLE" | cut -f1) installed ($INSTALLED_KB KB in the .deb)"
 log "$(basename "$DEB"): $(du -h "$DEB" | cut -f1)"
-log "$TAR_NAME.tar.gz: $(du -h "$DIST/$TAR_NAME.tar.gz" | cut -f1)"
+log "$TAR_NAME.tar.xz: $(du -h "$DIST/$TAR_NAME.tar.xz" | cut -f1)"

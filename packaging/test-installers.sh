@@ -29,7 +29,7 @@ while (($#)); do
 done
 VERSION=$(python3 -c 'import tomllib; print(tomllib.load(open("pyproject.toml","rb"))["project"]["version"])')
 DEB=dist/finder_${VERSION}_amd64.deb
-TARBALL=dist/finder-$VERSION-linux-x86_64.tar.gz
+TARBALL=dist/finder-$VERSION-linux-x86_64.tar.xz
 say() { echo "test-installers: $*" >&2; }
 fail() { say "FAIL: $*"; exit 1; }
 
@@ -138,7 +138,7 @@ dpkg_ -P finder
 say "install, upgrade over, remove, purge: the user's index and settings kept"
 
 # The tarball runs where it is unpacked.
-tar -C "$WORK" -xzf "$TARBALL"
+tar -C "$WORK" -xJf "$TARBALL"
 "$WORK/finder-$VERSION-linux-x86_64/finder" --version | grep -qx "finder $VERSION" ||
     fail "the tarball's finder --version"
 say "tarball ok"
