@@ -37,11 +37,11 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("the engine: reading and writing one data dir", {"engine"}),
     ("running services: the live indexer, the checker", {"service", "check"}),
     (
-        "front ends: the command line and the window",
-        {"cli", "cli_checks", "gui", "app", "__main__"},
+        "front ends: the command line, the window and its desktop integration",
+        {"cli", "cli_checks", "gui", "app", "__main__", "autostart"},
     ),
 ]
-FRONT = {"service", "gui", "app", "cli", "cli_checks", "__main__"}
+FRONT = {"service", "gui", "app", "cli", "cli_checks", "__main__", "autostart"}
 # The indexing pipeline belongs to the writer: only the engine builds it.
 INDEXING_USERS = {"engine", "indexing"}
 
