@@ -73,6 +73,14 @@ def stored_chunks(data_dir: Path) -> tuple[list[str], np.ndarray]:
     return [r[0] for r in rows], np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
 
 
+def top_by_meaning(tmp_path: Path, shipped_root: Path, data: str, query: str) -> str:
+    """The name of the first file the torch-free app finds for ``query`` by meaning."""
+    search = ("--data-dir", data, "search", "--json", "--legs", "meaning", query)
+    found = run_blocked(tmp_path, shipped_root, *search)
+    assert found.returncode == 0, found.stderr
+    return Path(json.loads(found.stdout)[0]["path"]).name
+
+
 def test_index_and_search_without_torch(shipped_root: Path, tmp_path: Path) -> None:
     """Without torch, finder indexes with the shipped export, finds a file by a paraphrase,
     and stores vectors within 1e-5 of sentence-transformers' fp32 ones."""
@@ -84,15 +92,8 @@ def test_index_and_search_without_torch(shipped_root: Path, tmp_path: Path) -> N
         tmp_path, shipped_root, "--data-dir", data, "index", str(tmp_path / "files")
     )
     assert indexed.returncode == 0, indexed.stderr
-    found = run_blocked(
-        tmp_path,
-        shipped_root,
-        *("--data-dir", data, "search", "--json", "--legs", "meaning"),
-        "the heating in the basement was swapped by a tradesman",
-    )
-    assert found.returncode == 0, found.stderr
-    hits = json.loads(found.stdout)
-    assert Path(hits[0]["path"]).name == "boiler.txt"
+    query = "the heating in the basement was swapped by a tradesman"
+    assert top_by_meaning(tmp_path, shipped_root, data, query) == "boiler.txt"
 
     from finder.embed.torch_embedder import SentenceTransformerEmbedder
 
@@ -147,14 +148,8 @@ def test_an_index_made_with_torch_is_searched_without_it(
     )
     assert made.returncode == 0, made.stderr
 
-    found = run_blocked(
-        tmp_path,
-        shipped_root,
-        *("--data-dir", data, "search", "--json", "--legs", "meaning"),
-        "when to cut back flowering shrubs",
-    )
-    assert found.returncode == 0, found.stderr
-    assert Path(json.loads(found.stdout)[0]["path"]).name == "roses.md"
+    query = "when to cut back flowering shrubs"
+    assert top_by_meaning(tmp_path, shipped_root, data, query) == "roses.md"
     again = run_blocked(tmp_path, shipped_root, "--data-dir", data, "index")
     assert again.returncode == 0, again.stderr
     assert "0 chunks embedded" in again.stderr
