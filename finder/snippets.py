@@ -43,9 +43,11 @@ def _fold(text: str) -> str:
 def _fold_in_place(text: str) -> str:
     """``text`` lower-cased and without accents, one character for one, so that positions
     in it are positions in ``text`` (a character that folds to more is kept as it is)."""
+    if text.isascii():  # the common case, on every paint of a result row
+        return text.lower()
     out = []
-    for char in text.lower():
-        folded = _fold(char)
+    for char in text:  # lowered one by one: "İ".lower() is two characters
+        folded = _fold(char.lower())
         out.append(folded if len(folded) == 1 else char)
     return "".join(out)
 

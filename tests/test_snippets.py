@@ -19,3 +19,9 @@ def test_marks_ignore_accents_and_split_words_at_underscores_as_the_keyword_leg_
     text = "ﬁle: Lucía fixed SCM_CAR"
     marked = [text[s : s + n] for s, n in term_ranges(text, ("lucia", "car"))]
     assert marked == ["Lucía", "CAR"]
+
+
+def test_a_letter_whose_lower_case_is_longer_does_not_shift_the_marks() -> None:
+    """ "İ" lowers to two characters; the marks after it still fall on the right words."""
+    text = "İstanbul trip to Lucía"
+    assert [text[s : s + n] for s, n in term_ranges(text, ("lucia",))] == ["Lucía"]
