@@ -52,6 +52,7 @@ class Generation:
         self.writable = index_embedder is not None
         self._index_embedder = index_embedder
         self._vectors: VectorIndex | None = None
+        self._vectors_are_the_writers = False  # a reader's, taken from the writer
 
     @property
     def name(self) -> str:
@@ -95,6 +96,7 @@ class Generation:
         if self._vectors is None:
             shared = None if self.writable else shared_vectors.find(self.paths.vector_file)
             self._vectors = shared or self._load_vectors()
+            self._vectors_are_the_writers = shared is not None
             if self.writable:
                 shared_vectors.publish(self.paths.vector_file, self._vectors)
         return self._vectors
@@ -111,10 +113,10 @@ class Generation:
         if not self.writable:
             shared = shared_vectors.find(self.paths.vector_file)
             if shared is not None:
-                self._vectors = shared  # kept level by the writer
+                self._vectors, self._vectors_are_the_writers = shared, True  # kept level
                 return
-            if shared_vectors.was_shared(self._vectors):
-                self._vectors = self._load_vectors()  # the writer closed: a copy of our own
+            if self._vectors_are_the_writers:  # the writer closed: a copy of our own
+                self._vectors, self._vectors_are_the_writers = self._load_vectors(), False
                 return
         index = self._vectors
         index.sync(self.catalog.live_vector_ids(), self._stored_vectors(index))

@@ -12,16 +12,12 @@ Thread: any (one lock). The indexes themselves have their own lock.
 from __future__ import annotations
 
 import threading
-import weakref
 from pathlib import Path
 
 from finder.store.vectors import VectorIndex
 
 _lock = threading.Lock()
 _published: dict[str, VectorIndex] = {}
-# Indexes ever published: a reader holding one knows it must not sync it itself, and
-# that it must load a copy of its own once the writer withdraws it.
-_ever_published: weakref.WeakSet[VectorIndex] = weakref.WeakSet()
 
 
 def _key(path: Path) -> str:
@@ -31,7 +27,6 @@ def _key(path: Path) -> str:
 def publish(path: Path, index: VectorIndex) -> None:
     with _lock:
         _published[_key(path)] = index
-        _ever_published.add(index)
 
 
 def withdraw(path: Path, index: VectorIndex) -> None:
@@ -44,8 +39,3 @@ def find(path: Path) -> VectorIndex | None:
     """The index a writer in this process has loaded from ``path``, if any."""
     with _lock:
         return _published.get(_key(path))
-
-
-def was_shared(index: VectorIndex) -> bool:
-    with _lock:
-        return index in _ever_published
