@@ -35,6 +35,7 @@ from finder.store.manifest import (
     recorded_digest,
     write_manifest,
 )
+from finder.store.salvage import rebuild_damaged_catalog
 from finder.store.vectors import VectorIndex
 
 # The writer's index embedder for a model and a thread count, loaded on first use.
@@ -166,8 +167,19 @@ class Generation:
             self._vectors = None
             self.catalog.close()
 
+    def rebuild_damaged_catalog(self, problem: str) -> None:
+        """Replace a damaged catalog with what can be read of it (see
+        :func:`finder.store.salvage.rebuild_damaged_catalog`) and open the new one; the
+        loaded vector index is dropped unsaved (it is brought level again on next use).
+        Writer."""
+        self.forget_vectors()
+        self.catalog.close()
+        rebuild_damaged_catalog(self.paths, problem)
+        self.catalog = Catalog(self.paths.catalog)
+
     def forget_vectors(self) -> None:
-        """Drop the loaded vector index without saving (its catalog is being rebuilt)."""
+        """Drop the loaded vector index without saving (the generation is removed, or its
+        catalog rebuilt)."""
         if self._vectors is not None and self.writable:
             shared_vectors.withdraw(self.paths.vector_file, self._vectors)
         self._vectors = None

@@ -41,7 +41,7 @@ from finder.settings import IndexSettings, settings_file
 from finder.store.catalog import Catalog, CatalogDamagedError
 from finder.store.generations import current_generation
 from finder.store.lock import WriterLock
-from finder.store.salvage import open_writer_catalog, rebuild_damaged_catalog, suspected_problem
+from finder.store.salvage import open_writer_catalog, suspected_problem
 
 
 class IndexWriter:
@@ -247,10 +247,7 @@ class IndexWriter:
                 problem = err.detail
         self._pipelines.forget(self.current)
         self.models.release()
-        self.current.forget_vectors()
-        self.current.catalog.close()
-        rebuild_damaged_catalog(self.paths, problem)
-        self.current.catalog = Catalog(self.paths.catalog)
+        self.current.rebuild_damaged_catalog(problem)
         self._sync.apply(self.current.catalog)
         return self._pipelines.of(self.current).run(progress, stop=stop)
 
