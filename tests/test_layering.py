@@ -32,7 +32,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     (
         "thread-free work: the indexing pipeline, search and its parts",
         {"indexing", "search", "query", "keyword", "evidence", "snippets", "preview", "overview"}
-        | {"variants"},
+        | {"variants", "explore"},
     ),
     ("the engine: reading and writing one data dir", {"engine"}),
     ("running services: the live indexer, the checker", {"service", "check"}),
