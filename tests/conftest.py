@@ -76,9 +76,11 @@ def hostile_extractors(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each test's settings files go to its own config dir, never the user's."""
+    """Each test's settings files go to its own config dir, never the user's; so does
+    what is written under the XDG config home (the autostart entry)."""
     path = tmp_path / "config"
     monkeypatch.setenv("FINDER_CONFIG_DIR", str(path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     return path
 
 
