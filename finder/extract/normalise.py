@@ -26,8 +26,9 @@ import unicodedata
 
 from finder.extract.types import Extracted, Page
 
-EXTRACTION_VERSION = 2
-"""1: text as each parser returned it; 2: :func:`normalise_text` applied."""
+EXTRACTION_VERSION = 3
+"""1: text as each parser returned it; 2: :func:`normalise_text` applied; 3: a file
+sniffed as binary is name-only, no longer an empty readable file."""
 
 _SOFT_HYPHEN = "\u00ad"
 # After a letter: a hyphen at the end of a line (trailing blanks allowed) and the next
@@ -47,7 +48,8 @@ def normalise_text(text: str) -> str:
 
 def normalise_extracted(extracted: Extracted) -> Extracted:
     """``extracted`` with each page's text normalised; page numbers are kept."""
-    return Extracted(tuple(Page(p.number, normalise_text(p.text)) for p in extracted.pages))
+    pages = tuple(Page(p.number, normalise_text(p.text)) for p in extracted.pages)
+    return Extracted(pages, extracted.binary)
 
 
 def normalise_query(text: str) -> str:

@@ -61,7 +61,8 @@ def extract(path: Path, limits: ExtractLimits) -> Extracted:
 
 
 def extract_sniffed(path: Path, limits: ExtractLimits) -> Extracted:
-    """Like :func:`extract`, but binary content yields an empty result instead of an error.
+    """Like :func:`extract`, but binary content yields a result marked ``binary`` (the file
+    is then findable by name only) instead of an error.
 
     Used for files whose name does not say what they hold (no suffix, as ``README`` or
     ``Makefile`` but also executables; a suffix nobody listed, as ``README.Debian``):
@@ -75,7 +76,7 @@ def extract_sniffed(path: Path, limits: ExtractLimits) -> Extracted:
         decode_text(head[:_SNIFF_BYTES], truncated=len(head) > _SNIFF_BYTES)
         return extract(path, limits)
     except BinaryContentError:
-        return single_page("", limits.max_text_chars)
+        return Extracted((), binary=True)
 
 
 def read_prefix(path: Path, limits: ExtractLimits) -> tuple[bytes, bool]:

@@ -19,9 +19,14 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class Extracted:
-    """What an extractor found in one file: its pages, in order."""
+    """What an extractor found in one file: its pages, in order.
+
+    ``binary``: nothing claimed the file was text (no suffix, or one nobody listed) and
+    its content is not: it is findable by name only, as a format finder does not read.
+    """
 
     pages: tuple[Page, ...]
+    binary: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from reportlab.pdfgen import canvas
 from finder.extract import text
 from finder.extract.normalise import normalise_query, normalise_text
 from finder.extract.registry import extract_file, extractor_for
-from finder.extract.types import ExtractLimits, Page
+from finder.extract.types import Extracted, ExtractLimits, Page
 
 LIMITS = ExtractLimits()
 # A TrueType font shipped with reportlab that has the fi and fl ligature glyphs.
@@ -101,11 +101,11 @@ def test_text_is_recognised_by_content_whatever_the_name(
 
 
 def test_binary_with_an_unknown_suffix_is_empty_without_error(tmp_path: Path) -> None:
-    """A binary file whose suffix says nothing yields empty text (name only), not a
+    """A binary file whose suffix says nothing is marked binary (name only), not a
     failure, even when it is larger than the sniffed prefix."""
     path = tmp_path / "state.xyzdata"
     path.write_bytes(b"\x89XYZ\x00\x01" + bytes(range(256)) * 400)
-    assert extract_file(path, LIMITS).pages == (Page(None, ""),)
+    assert extract_file(path, LIMITS) == Extracted((), binary=True)
 
 
 @pytest.mark.parametrize("name", ["photo.JPG", "song.mp3", "backup.zip", "sheet.xlsx"])

@@ -8,7 +8,7 @@ import pytest
 
 from finder.extract import html, office, pdf, registry, rtf, text
 from finder.extract.registry import extract_file, extractor_for
-from finder.extract.types import Extracted, ExtractionError, ExtractLimits, Page
+from finder.extract.types import Extracted, ExtractionError, ExtractLimits
 from tests.extract.hostile import crash, hang
 
 LIMITS = ExtractLimits()
@@ -59,10 +59,10 @@ def test_extract_file_on_unsupported_suffix_fails(tmp_path: Path) -> None:
 
 
 def test_suffixless_binary_is_name_only_without_error(tmp_path: Path) -> None:
-    """A binary file without suffix yields empty text instead of an error."""
+    """A binary file without suffix is marked binary (name only) instead of an error."""
     path = tmp_path / "tool"
     path.write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(100))
-    assert extract_file(path, LIMITS).pages == (Page(None, ""),)
+    assert extract_file(path, LIMITS) == Extracted((), binary=True)
 
 
 def test_suffixless_text_is_extracted(tmp_path: Path) -> None:

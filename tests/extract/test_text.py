@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from finder.extract import text
-from finder.extract.types import ExtractionError, ExtractLimits, Page
+from finder.extract.types import Extracted, ExtractionError, ExtractLimits, Page
 
 LIMITS = ExtractLimits()
 FRENCH = "café déjà vu, naïve façade. " * 20
@@ -101,9 +101,9 @@ def test_empty_file_gives_one_empty_page(tmp_path: Path) -> None:
 
 
 def test_sniffed_binary_is_empty_not_an_error(tmp_path: Path) -> None:
-    """extract_sniffed (files without a suffix) turns binary content into an empty page."""
+    """extract_sniffed (files without a suffix) marks binary content, with no pages."""
     path = _write(tmp_path, "program", b"\x7fELF\x02\x01\x01\x00\x00\x00")
-    assert text.extract_sniffed(path, LIMITS).pages == (Page(None, ""),)
+    assert text.extract_sniffed(path, LIMITS) == Extracted((), binary=True)
 
 
 def test_sniffed_text_is_extracted(tmp_path: Path) -> None:

@@ -116,3 +116,25 @@ def set_chunk_texts(catalog_file: Path, file_id: int | None, text: str) -> None:
         db.execute("COMMIT")
     finally:
         db.close()
+
+
+def test_a_sniffed_binary_file_is_name_only_also_in_an_older_index(
+    open_engine: Callable[..., IndexWriter], tmp_path: Path
+) -> None:
+    """A suffix-less binary file is indexed as name-only (not as an empty readable file),
+    and one an older version recorded as readable becomes name-only on re-extraction."""
+    (tmp_path / "files").mkdir()
+    (tmp_path / "files/tool").write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(100))
+    write(tmp_path / "files/notes.txt", "Lock the garage before leaving on holiday.")
+    engine = open_engine()
+    engine.add_roots([tmp_path / "files"])
+    engine.index()
+    assert engine.catalog.count_files_by_status() == {"ok": 1, "name_only": 1}
+
+    with sqlite3.connect(engine.catalog.path) as db:  # as extraction version 2 left it
+        db.execute("UPDATE files SET status = 'ok' WHERE path LIKE '%/tool'")
+    engine.catalog.set_meta(EXTRACTION_VERSION_KEY, "2")
+    assert engine.catalog.count_files_by_status() == {"ok": 2}
+    engine.index()
+    assert engine.catalog.count_files_by_status() == {"ok": 1, "name_only": 1}
+    assert [Path(h.path).name for h in engine.reader().search("tool", 3)][:1] == ["tool"]
