@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from finder.engine import IndexReader, IndexWriter
-from finder.explore.steer import SteerWeights, steer, unit
+from finder.explore.steer import SteerWeights, balanced, steer, unit
 from tests.conftest import run_finder, write
 
 RECIPES = {
@@ -73,6 +73,18 @@ def test_steering_moves_the_file_vector_toward_about_and_away_from_avoid() -> No
     away = steer(f, avoid=n)
     assert away @ n < f @ n
     assert steer(f, a, weights=SteerWeights(about=3.0)) @ a > toward @ a
+
+
+def test_balance_gives_a_narrowly_spread_text_a_larger_weight() -> None:
+    """balanced(): a text the candidates are all about equally near gets its weight
+    scaled up by the ratio of the spreads; balance=False leaves the weights alone."""
+    f, a = np.eye(3)[0], np.eye(3)[1]
+    # Candidates spread widely along the file's axis, narrowly along the text's.
+    means = np.stack([unit(np.array([x, 0.1 * x, 1.0])) for x in (-1.0, 0.0, 1.0)])
+    w = balanced(SteerWeights(), f, a, None, means)
+    spread_f, spread_a = np.std(means @ f), np.std(means @ a)
+    assert np.isclose(w.about, spread_f / spread_a) and w.about > 5 and w.avoid == 1.0
+    assert balanced(SteerWeights(balance=False), f, a, None, means) == SteerWeights(balance=False)
 
 
 def test_steering_toward_a_text_moves_the_intended_file_up(reader, recipes) -> None:

@@ -13,7 +13,14 @@ from dataclasses import replace
 import numpy as np
 
 from finder.domain import SearchHit
-from finder.explore.steer import SteerWeights, rank_files, steer, unit, with_keywords
+from finder.explore.steer import (
+    SteerWeights,
+    balanced,
+    rank_files,
+    steer,
+    unit,
+    with_keywords,
+)
 from finder.search import FusionWeights, Searcher
 from finder.store.catalog import Catalog
 from finder.store.vectors import VectorIndex
@@ -55,8 +62,11 @@ def steered_similar(
         finally:
             searcher.close()  # its helper thread, now rather than when collected
     found.pop(target, None)
-    means = {p: _mean_vector(catalog, p, vectors.dimension) for p in found}
-    ranked = rank_files(moved, {p: m for p, m in means.items() if m is not None})
+    found_means = {p: _mean_vector(catalog, p, vectors.dimension) for p in found}
+    means = {p: m for p, m in found_means.items() if m is not None}
+    rows = np.stack([unit(m) for m in means.values()]) if means else np.zeros((0, 1))
+    fair = balanced(w, file_vector, about_vector, avoid_vector, rows)
+    ranked = rank_files(steer(file_vector, about_vector, avoid_vector, fair), means)
     hits = [replace(found[p], score=round(s, 6)) for p, s in ranked]
     hits = with_keywords(hits, {h.path: h.score for h in words}, w.keyword)
     return hits[:limit]

@@ -48,9 +48,14 @@ CASES: list[tuple[str, str, str]] = [
 ]  # fmt: skip
 
 LIMIT = 50  # ranks beyond this print as ">50"
-ABOUT_WEIGHTS = (0.5, 1, 1.5, 2, 3, 5)
+ABOUT_WEIGHTS = (0.5, 0.75, 1, 1.25, 1.5, 2, 3, 5)
 KEYWORD_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5)
-SETTINGS = [SteerWeights(about=a, keyword=k) for k in KEYWORD_WEIGHTS for a in ABOUT_WEIGHTS]
+SETTINGS = [
+    SteerWeights(about=a, keyword=k, balance=b)
+    for b in (False, True)
+    for k in KEYWORD_WEIGHTS
+    for a in ABOUT_WEIGHTS
+]
 
 
 def rank(hits: list, path: Path) -> int | None:
@@ -83,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
             first = sum(r == 1 for r in after)
             results.append((w, after, first, per_case_ms))
             print(
-                f"about={w.about:<4} keyword={w.keyword:<4}: {first}/10 first; "
+                f"balance={w.balance!s:<5} about={w.about:<4} keyword={w.keyword:<4}: "
+                f"{first}/10 first; "
                 f"ranks {' '.join(show(r) for r in after)}; {per_case_ms:.0f} ms a case",
                 flush=True,
             )
