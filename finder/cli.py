@@ -113,6 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("similar", help="files most like this one")
     p.add_argument("path")
+    p.add_argument("--about", metavar="TEXT", help="steer toward this text (like this, but about)")
+    p.add_argument("--not", dest="avoid", metavar="TEXT", help="steer away from this text")
     p.add_argument("--limit", type=whole_number(1, MAX_LIMIT), default=10)
     p.add_argument("--json", action="store_true")
 
@@ -221,7 +223,7 @@ def _search_stream(reader: IndexReader, args: argparse.Namespace) -> int:
 
 def _similar(args: argparse.Namespace) -> int:
     with IndexReader.open(args.data_dir) as reader:
-        _print_hits(reader.similar(args.path, args.limit), args.json)
+        _print_hits(reader.similar(args.path, args.limit, args.about, args.avoid), args.json)
     return 0
 
 

@@ -24,6 +24,8 @@ from finder.domain import SearchHit, Status
 from finder.engine.generation import Generation
 from finder.engine.models import Models
 from finder.engine.status import generation_status
+from finder.explore.steer import SteerWeights
+from finder.explore.steer_search import steered_similar
 from finder.path_rules import catalog_path, user_path
 from finder.paths import DataPaths, default_cache_dir, default_data_dir
 from finder.preview import Passage, join_chunks
@@ -119,8 +121,17 @@ class IndexReader:
         """Ranked files for ``query``; see :mod:`finder.search` and :mod:`finder.query`."""
         return self._get_searcher().search(query, limit, legs=legs)
 
-    def similar(self, path: str | Path, limit: int = 20) -> list[SearchHit]:
-        """Files whose meaning is closest to ``path``'s (its mean chunk vector)."""
+    def similar(
+        self,
+        path: str | Path,
+        limit: int = 20,
+        about: str | None = None,
+        avoid: str | None = None,
+        *,
+        weights: SteerWeights | None = None,
+    ) -> list[SearchHit]:
+        """Files whose meaning is closest to ``path``'s (its mean chunk vector), steered
+        toward the text ``about`` and away from ``avoid`` if given (:mod:`finder.explore.steer`)."""
         target = catalog_path(user_path(path))
         file_id = self.catalog.file_id(target)
         if file_id is None:
@@ -130,16 +141,28 @@ class IndexReader:
             raise LookupError(f"no meaning indexed for {path} yet (empty, failed or pending)")
         vectors = self.generation.vector_index()
         _, matrix = self.catalog.vectors_by_ids(ids, vectors.dimension)
+        if about or avoid:
+            texts = (about, self._embed_text(about), self._embed_text(avoid))
+            return steered_similar(
+                self.catalog, vectors, target, matrix.mean(axis=0), texts, limit, weights
+            )
         centre = matrix.mean(axis=0)
         centre /= max(float(np.linalg.norm(centre)), 1e-12)
         # The file itself is the best match: judge the others by the absolute floor only.
-        weights = replace(FusionWeights(), similarity_window=2.0)
-        searcher = Searcher(self.catalog, vectors, lambda _q: centre, weights)
+        fusion = replace(FusionWeights(), similarity_window=2.0)
+        searcher = Searcher(self.catalog, vectors, lambda _q: centre, fusion)
         try:
             hits = searcher.search("similar", limit + 1, legs="meaning")
         finally:
             searcher.close()  # its helper thread, now rather than when collected
         return [h for h in hits if h.path != target][:limit]
+
+    def _embed_text(self, text: str | None) -> np.ndarray | None:
+        """``text`` embedded as a query (None for no text), on the calling thread."""
+        if not text or not text.strip():
+            return None
+        generation = self.generation
+        return self.models.embed_query(text, generation.model_in_use(), generation.settings.threads)
 
     def passage(self, chunk_id: int, context: int = 2) -> Passage | None:
         """The text around a matched chunk (its page, for PDFs) for a preview pane."""

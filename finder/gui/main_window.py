@@ -39,6 +39,7 @@ from finder.gui.search_worker import SearchController
 from finder.gui.settings_dialog import SettingsDialog
 from finder.gui.start_screen import FirstRun, StartScreen
 from finder.gui.status_bar import IndexStatusBar, plural
+from finder.gui.steering import Steering
 from finder.overview import Overview
 from finder.settings import IndexSettings
 from finder.variants import ResultGroup
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self.note.hide()
         self.similar_banner = Banner("Back to your search (Esc)")
         self.similar_banner.closed.connect(self._end_similar)
+        self.steering = Steering(self.search, self.similar_banner)  # typing steers similar
         self.notice = Banner("Close this message")
         self.notice.acted.connect(self._copy_notice_path)
 
@@ -124,7 +126,7 @@ class MainWindow(QMainWindow):
         self.status = IndexStatusBar()
         self.setStatusBar(self.status)
 
-        self.search.textChanged.connect(self._query_changed)
+        self.search.textChanged.connect(self._typed)
         self.filters.changed.connect(self._query_changed)
         self.results.doubleClicked.connect(lambda _i: self.open_selected())
         self.results.customContextMenuRequested.connect(self._context_menu)
@@ -144,10 +146,18 @@ class MainWindow(QMainWindow):
     def query(self) -> str:
         return " ".join(t for t in (self.search.text().strip(), self.filters.terms()) if t)
 
+    def _typed(self) -> None:
+        """Typing steers "Files similar to …" (see :mod:`.steering`), else searches."""
+        if self._similar_to is None:
+            self._query_changed()
+        else:
+            self.controller.find_similar(*self.steering.steer(), wait=True)
+
     def _query_changed(self) -> None:
-        """Typing or a filter ends "Files similar to …": the new query is answered."""
+        """A filter (or typing) ends "Files similar to …": the new query is answered."""
         if self._similar_to is not None:
             self._similar_to = None
+            self.steering.stop()
             self.similar_banner.hide()
         self.controller.set_query(self.query())
         self._show_page()
@@ -262,13 +272,14 @@ class MainWindow(QMainWindow):
     def find_similar(self, path: str) -> None:
         """Show files like ``path`` until ✕, Esc, typing or a filter ends it."""
         self._similar_to = path
-        self.similar_banner.show_text(f"Files similar to {os.path.basename(path)}")
+        self.steering.start(path)
         self.controller.find_similar(path)
         self._show_page()
 
     def _end_similar(self) -> None:
         """Back from "Files similar to …" to the answer of what is typed."""
         self._similar_to = None
+        self.steering.stop()
         self.controller.set_query(self.query())
         self._show_page()
 

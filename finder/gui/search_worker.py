@@ -89,13 +89,14 @@ class SearchWorker(QObject):
         except (QueryError, FinderError) as err:  # a bad query; a damaged index
             self.problem.emit(str(err))
 
-    @Slot(int, str)
-    def similar(self, request_id: int, path: str) -> None:
+    @Slot(int, str, str, str)
+    def similar(self, request_id: int, path: str, about: str = "", avoid: str = "") -> None:
+        """Files like ``path``, steered toward ``about`` and away from ``avoid`` if given."""
         reader = self._open()
         if reader is None or request_id != self.latest:
             return
         try:
-            hits = reader.similar(path, RESULT_LIMIT)
+            hits = reader.similar(path, RESULT_LIMIT, about or None, avoid or None)
             self.answered.emit(request_id, self._grouped(reader, hits), True)
         except (LookupError, FinderError) as err:
             self.problem.emit(str(err))
@@ -164,7 +165,7 @@ class SearchController(QObject):
     problem = Signal(str)
 
     _search = Signal(int, str)
-    _similar = Signal(int, str)
+    _similar = Signal(int, str, str, str)  # request id, path, about, avoid
     _passage = Signal(int, int)
     _refresh = Signal()
     _overview = Signal(int)
@@ -193,18 +194,25 @@ class SearchController(QObject):
         self._shown_id = 0  # the request the results on screen answer
         self._passage_id = 0
         self._query = ""
+        self._similar_args: tuple[str, str, str] | None = None  # the similar files asked
         self._stop_sent = False
         self._thread.start()
 
     def set_query(self, text: str) -> None:
         """The search field changed: answer it once typing pauses."""
         self._query = text
+        self._similar_args = None
         self._timer.start()
 
-    def find_similar(self, path: str) -> None:
+    def find_similar(self, path: str, about: str = "", avoid: str = "", wait: bool = False) -> None:
+        """Files like ``path`` (steered by ``about``/``avoid``): now, or once typing
+        pauses (``wait``, the steering text being typed)."""
+        self._similar_args = (path, about, avoid)
         self._timer.stop()
-        self._next_id()
-        self._similar.emit(self._id, path)
+        if wait:
+            self._timer.start()
+        else:
+            self._send()
 
     def show_passage(self, chunk_id: int) -> None:
         self._passage_id += 1
@@ -235,6 +243,9 @@ class SearchController(QObject):
 
     def _send(self) -> None:
         self._next_id()
+        if self._similar_args is not None:
+            self._similar.emit(self._id, *self._similar_args)
+            return
         if not self._query.strip():
             self._shown_id = self._id
             self.results_changed.emit([], True, False)

@@ -164,8 +164,8 @@ def results_paths(app: App) -> list[str]:
     return [h.path for h in hits if h is not None]
 
 
-def test_similar_files_end_with_esc_the_close_button_typing_and_filters(qtbot, indexed) -> None:
-    """ "Files similar to …" shows a ✕; Esc, ✕, a new query or a filter go back."""
+def test_similar_files_end_with_esc_the_close_button_and_filters(qtbot, indexed) -> None:
+    """ "Files similar to …" shows a ✕; Esc, ✕ or a filter go back (typing steers)."""
     app, root = indexed
     window = app.window
     type_query(qtbot, app, "bread")
@@ -189,11 +189,41 @@ def test_similar_files_end_with_esc_the_close_button_typing_and_filters(qtbot, i
         qtbot.mouseClick(window.similar_banner.close_button, Qt.MouseButton.LeftButton)
     assert window.similar_banner.isHidden() and results_paths(app) == searched
     similar()
-    type_query(qtbot, app, " dough")
-    assert window.similar_banner.isHidden()
-    similar()
     window.filters.type_box.setCurrentText("Text and notes")
-    assert window.similar_banner.isHidden()
+    assert window.similar_banner.isHidden() and window.search.text() == "bread"
+
+
+def test_typing_after_find_similar_steers_the_list(qtbot, indexed) -> None:
+    """After "Find similar files" the empty field hints at steering; typing asks the
+    worker again (about the text; "-word" away from it) and the banner says so; Esc
+    goes back to the search as it was."""
+    app, root = indexed
+    window = app.window
+    type_query(qtbot, app, "bread")
+    searched = results_paths(app)
+    placeholder = window.search.placeholderText()
+    kitten = str(root / "pets/kitten.md")
+    with qtbot.waitSignal(app.controller.results_changed, timeout=60_000):
+        window.find_similar(kitten)
+    bread = str(root / "kitchen/bread.md")
+    plain = results_paths(app)
+    assert plain[0] == str(root / "pets/puppy.md")
+    assert window.search.text() == "" and "about" in window.search.placeholderText()
+    with qtbot.waitSignal(app.controller.results_changed, timeout=60_000):
+        qtbot.keyClicks(window.search, "baking bread")
+    assert window.similar_banner.text.text() == "Files similar to kitten.md, about “baking bread”"
+    steered = results_paths(app)
+    assert steered.index(bread) < (plain.index(bread) if bread in plain else len(plain))
+    assert kitten not in steered
+    with qtbot.waitSignal(app.controller.results_changed, timeout=60_000):
+        qtbot.keyClicks(window.search, " -vet")
+    banner = "Files similar to kitten.md, about “baking bread”, not “vet”"
+    assert window.similar_banner.text.text() == banner
+    with qtbot.waitSignal(app.controller.results_changed, timeout=60_000):
+        qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+    assert window.similar_banner.isHidden() and window.search.text() == "bread"
+    assert window.search.placeholderText() == placeholder
+    assert results_paths(app) == searched
 
 
 def test_open_and_reveal_without_a_handler_say_so_and_offer_the_path(
