@@ -327,9 +327,8 @@ class Indexer:
     ) -> FileResult:
         if isinstance(outcome, ExtractionError):
             return FileResult(disk, previous, FileStatus.FAILED, digest, str(outcome))
-        if outcome.binary:  # sniffed, not text: as a format finder does not read
-            return FileResult(disk, previous, FileStatus.NAME_ONLY, digest)
-        result = FileResult(disk, previous, FileStatus.OK, digest)
+        status = FileStatus.NAME_ONLY if outcome.binary else FileStatus.OK  # binary: sniffed
+        result = FileResult(disk, previous, status, digest)
         result.chunks = self.chunker.chunk_pages(outcome.pages)
         return result
 
