@@ -1,0 +1,208 @@
+"""Near-duplicates over the whole index: groups of files that are the same document.
+
+Three kinds are found, all by content, never by name: identical files (the same
+``content_hash``), the same text in another format (report.pdf and report.docx) and
+edited versions (v1 and v2 with a fraction of the words changed). The test of sameness is
+the results list's, :func:`finder.variants.similarity` over each file's stored text (its
+first :data:`MAX_WORDS` words), so a group here is what the list folds into one result.
+
+Comparing every pair is quadratic; instead each file's 3-word runs (hashes) go into one
+sorted array, and files that share runs become candidate pairs (counted with numpy, no
+Python loop per file pair). Runs found in more than :data:`COMMON_RUN` files (licence
+boilerplate, a template's letterhead) are left out of the counting, so they cost nothing
+and do not by themselves pair files; candidates sharing :data:`CANDIDATE` of the smaller
+file's runs are then measured exactly and joined into groups (union-find).
+
+Thread-free and headless: :func:`find_duplicates` reads the catalog it is given on the
+calling thread (the CLI's, or the window's worker thread with its own reader) and
+changes nothing. :func:`group_texts` is the pure core, for tests and the benchmark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from finder.store.catalog import Catalog
+from finder.variants import SAME, fingerprint, leading_text, similarity, words_of
+
+MAX_WORDS = 5000  # words compared per file: its opening; bounds the cost of a long file
+MIN_WORDS = 12  # shorter texts (a title, a stub) are grouped only when identical
+COMMON_RUN = 60  # runs in more files than this are boilerplate: not counted for candidates
+CANDIDATE = 0.3  # share of the smaller file's runs the other has, to be measured exactly
+_CHARS_PER_WORD = 12  # text kept per file before splitting: generous for MAX_WORDS words
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateFile:
+    """One file of a group; ``similarity`` is to the group's newest file (1.0 for it)."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    similarity: float
+    identical: bool  # byte for byte the newest file's content
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateGroup:
+    """Files that are one document, newest first."""
+
+    files: tuple[DuplicateFile, ...]
+
+    @property
+    def newest(self) -> DuplicateFile:
+        return self.files[0]
+
+    @property
+    def similarity(self) -> float:
+        """The least similar file's similarity to the newest (1.0: all identical)."""
+        return min(f.similarity for f in self.files[1:])
+
+    @property
+    def identical(self) -> bool:
+        return all(f.identical for f in self.files[1:])
+
+
+@dataclass(frozen=True, slots=True)
+class FileText:
+    """What the finder needs of one file: its catalog row and its text (None: none)."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    content_hash: str | None
+    text: str | None
+
+
+def find_duplicates(catalog: Catalog) -> list[DuplicateGroup]:
+    """Every group of two or more files of the catalog that are the same document,
+    largest first. Reads the catalog on the calling thread; writes nothing."""
+    states = {s.id: s for s in catalog.file_states().values()}
+    texts = _texts(catalog.all_chunks())
+    files = [
+        FileText(s.path, s.size, s.mtime_ns, s.content_hash, texts.get(s.id))
+        for s in states.values()
+    ]
+    return group_texts(files)
+
+
+def _texts(chunks: Iterable[tuple]) -> dict[int, str]:
+    """file id -> the opening of its text, from (file id, page, start, stop, text) rows
+    grouped by file; chunks past what :data:`MAX_WORDS` words need are skipped."""
+    out: dict[int, str] = {}
+    limit = MAX_WORDS * _CHARS_PER_WORD
+    current, parts, size = -1, [], 0
+    for file_id, *chunk in chunks:
+        if file_id != current:
+            if parts:
+                out[current] = leading_text(parts)
+            current, parts, size = file_id, [], 0
+        if size < limit:
+            parts.append(tuple(chunk))
+            size += len(chunk[3])
+    if parts:
+        out[current] = leading_text(parts)
+    return out
+
+
+def group_texts(files: Sequence[FileText]) -> list[DuplicateGroup]:
+    """The groups among ``files``: identical content first joined by hash, then one
+    file per content compared by text."""
+    parent = list(range(len(files)))
+    by_hash: dict[str, int] = {}
+    for i, f in enumerate(files):
+        if f.content_hash is not None:
+            _join(parent, by_hash.setdefault(f.content_hash, i), i)
+    distinct = [i for i, f in enumerate(files) if _find(parent, i) == i and f.text]
+    prints = [fingerprint(words_of(files[i].text or "")[:MAX_WORDS]) for i in distinct]
+    keep = [k for k, p in enumerate(prints) if len(p) + 2 >= MIN_WORDS]
+    print_of = dict(zip(distinct, prints, strict=True))
+    edges = []
+    for a, b in candidate_pairs([prints[k] for k in keep]):
+        ka, kb = keep[a], keep[b]
+        score = similarity(prints[ka], prints[kb])
+        if score >= SAME:
+            edges.append((-score, distinct[ka], distinct[kb]))
+    # Closest pairs first; two groups join only if their first files are alike too, so a
+    # chain of look-alikes (man pages of sibling commands) does not become one group.
+    for _, a, b in sorted(edges):
+        ra, rb = _find(parent, a), _find(parent, b)
+        if ra != rb and similarity(print_of[ra], print_of[rb]) >= SAME:
+            _join(parent, ra, rb)
+    members: dict[int, list[int]] = {}
+    for i in range(len(files)):
+        members.setdefault(_find(parent, i), []).append(i)
+    groups = [_group(files, m, print_of) for m in members.values() if len(m) > 1]
+    return sorted(groups, key=lambda g: (-len(g.files), g.newest.path))
+
+
+def candidate_pairs(prints: Sequence[np.ndarray]) -> list[tuple[int, int]]:
+    """(i, j), i < j, of fingerprints sharing at least :data:`CANDIDATE` of the smaller
+    one's distinct runs, counting only runs found in at most :data:`COMMON_RUN` files."""
+    uniques = [np.unique(p) for p in prints]
+    if len(uniques) < 2:
+        return []
+    sizes = np.array([len(u) for u in uniques], dtype=np.int64)
+    runs = np.concatenate(uniques)
+    owner = np.repeat(np.arange(len(uniques), dtype=np.int64), sizes)
+    order = np.argsort(runs, kind="stable")  # stable: owners stay ascending within a run
+    runs, owner = runs[order], owner[order]
+    starts = np.flatnonzero(np.r_[True, runs[1:] != runs[:-1]])
+    counts = np.diff(np.r_[starts, len(runs)])
+    keys = []
+    n = len(uniques)
+    for d in np.unique(counts[(counts >= 2) & (counts <= COMMON_RUN)]):
+        at = starts[counts == d]
+        sharing = owner[at[:, None] + np.arange(d)]  # (runs, d) owners, ascending
+        i, j = np.triu_indices(int(d), 1)
+        keys.append((sharing[:, i] * n + sharing[:, j]).ravel())
+    if not keys:
+        return []
+    pair, shared = np.unique(np.concatenate(keys), return_counts=True)
+    a, b = pair // n, pair % n
+    close = shared >= CANDIDATE * np.minimum(sizes[a], sizes[b])
+    return list(zip(a[close].tolist(), b[close].tolist(), strict=True))
+
+
+def _group(
+    files: Sequence[FileText], members: list[int], print_of: dict[int, np.ndarray]
+) -> DuplicateGroup:
+    """A group of ``members`` with each one's similarity to the newest."""
+    members = sorted(members, key=lambda i: (-files[i].mtime_ns, files[i].path))
+    newest = files[members[0]]
+    newest_print = _print(files, members[0], print_of)
+    out = []
+    for i in members:
+        f = files[i]
+        same = f.content_hash is not None and f.content_hash == newest.content_hash
+        if same or i == members[0]:
+            score = 1.0
+        else:
+            mine = _print(files, i, print_of)
+            score = similarity(newest_print, mine) if len(mine) and len(newest_print) else 0.0
+        out.append(DuplicateFile(f.path, f.size, f.mtime_ns, round(score, 3), same))
+    return DuplicateGroup(tuple(out))
+
+
+def _print(files: Sequence[FileText], i: int, print_of: dict[int, np.ndarray]) -> np.ndarray:
+    """File ``i``'s fingerprint: computed already for one file per content, else now."""
+    found = print_of.get(i)
+    if found is None:
+        found = fingerprint(words_of(files[i].text or "")[:MAX_WORDS]) if files[i].text else None
+    return found if found is not None else np.zeros(0, np.uint64)
+
+
+def _find(parent: list[int], i: int) -> int:
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+def _join(parent: list[int], a: int, b: int) -> None:
+    ra, rb = _find(parent, a), _find(parent, b)
+    if ra != rb:
+        parent[max(ra, rb)] = min(ra, rb)
