@@ -43,7 +43,7 @@ class DuplicateFile:
     size: int
     mtime_ns: int
     similarity: float
-    identical: bool  # byte for byte the newest file's content
+    identical: bool  # another file with byte for byte the newest file's content
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +94,8 @@ def _texts(chunks: Iterable[tuple]) -> dict[int, str]:
     grouped by file; chunks past what :data:`MAX_WORDS` words need are skipped."""
     out: dict[int, str] = {}
     limit = MAX_WORDS * _CHARS_PER_WORD
-    current, parts, size = -1, [], 0
+    current, size = -1, 0
+    parts: list[tuple] = []
     for file_id, *chunk in chunks:
         if file_id != current:
             if parts:
@@ -177,7 +178,7 @@ def _group(
     out = []
     for i in members:
         f = files[i]
-        same = f.content_hash is not None and f.content_hash == newest.content_hash
+        same = i != members[0] and f.content_hash == newest.content_hash is not None
         if same or i == members[0]:
             score = 1.0
         else:
