@@ -73,17 +73,25 @@ def fingerprint(words: Sequence[str]) -> np.ndarray:
     """Each run of three neighbouring words as a 64-bit hash, in order (uint64, one run
     fewer than two less than the words; a text of one or two words is one run). The
     hashes are Python's string hashes: comparable within one process only."""
-    h = np.fromiter((hash(w) for w in words), dtype=np.int64, count=len(words)).view(np.uint64)
+    h = np.fromiter(map(hash, words), dtype=np.int64, count=len(words)).view(np.uint64)
     if len(h) < 3:
         h = np.concatenate([h, np.zeros(3 - len(h), np.uint64)])
     return (h[:-2] * _MIX + h[1:-1]) * _MIX2 + h[2:]
 
 
-def covered(a: np.ndarray, b: np.ndarray) -> float:
-    """The share of the words behind fingerprint ``a`` that lie in a run ``b`` also has."""
-    if not len(a):
+def distinct(runs: np.ndarray) -> np.ndarray:
+    """The distinct values of a fingerprint, sorted: what :func:`covered` looks runs up in."""
+    ordered = np.sort(runs)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
+
+
+def covered(a: np.ndarray, b_distinct: np.ndarray) -> float:
+    """The share of the words behind fingerprint ``a`` that lie in a run of the other
+    text (``b_distinct``: its :func:`distinct` runs)."""
+    if not len(a) or not len(b_distinct):
         return 0.0
-    shared = np.isin(a, b)
+    at = np.minimum(np.searchsorted(b_distinct, a), len(b_distinct) - 1)
+    shared = b_distinct[at] == a
     words = np.zeros(len(a) + 2, dtype=bool)
     words[:-2] |= shared
     words[1:-1] |= shared
@@ -91,10 +99,18 @@ def covered(a: np.ndarray, b: np.ndarray) -> float:
     return float(words.mean())
 
 
-def similarity(a: np.ndarray, b: np.ndarray) -> float:
+def similarity(
+    a: np.ndarray,
+    b: np.ndarray,
+    a_distinct: np.ndarray | None = None,
+    b_distinct: np.ndarray | None = None,
+) -> float:
     """How much two fingerprints are one text, 0..1: the lesser of the shares of each
-    text's words found in runs of the other (so an excerpt is not like its source)."""
-    return min(covered(a, b), covered(b, a))
+    text's words found in runs of the other (so an excerpt is not like its source).
+    ``a_distinct``/``b_distinct``: their :func:`distinct` runs, if already at hand."""
+    a_distinct = distinct(a) if a_distinct is None else a_distinct
+    b_distinct = distinct(b) if b_distinct is None else b_distinct
+    return min(covered(a, b_distinct), covered(b, a_distinct))
 
 
 def same_document(a: Sequence[str], b: Sequence[str]) -> bool:
