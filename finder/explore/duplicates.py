@@ -134,7 +134,7 @@ def group_texts(files: Sequence[FileText]) -> list[DuplicateGroup]:
     # chain of look-alikes (man pages of sibling commands) does not become one group.
     for _, a, b in sorted(edges):
         ra, rb = _find(parent, a), _find(parent, b)
-        if ra != rb and similarity(*print_of[ra], *print_of[rb]) >= SAME:
+        if ra != rb and _similar(print_of[ra], print_of[rb]) >= SAME:
             _join(parent, ra, rb)
     members: dict[int, list[int]] = {}
     for i in range(len(files)):
@@ -188,7 +188,7 @@ def _group(
         same = i != members[0] and f.content_hash == newest.content_hash is not None
         score = 1.0
         if not same and i != members[0]:
-            score = similarity(*newest_print, *_print(files, i, print_of))
+            score = _similar(newest_print, _print(files, i, print_of))
         out.append(DuplicateFile(f.path, f.size, f.mtime_ns, round(score, 3), same))
     return DuplicateGroup(tuple(out))
 
@@ -204,6 +204,11 @@ def _print(
         runs = runs if runs is not None else np.zeros(0, np.uint64)
         found = (runs, distinct(runs))
     return found
+
+
+def _similar(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> float:
+    """:func:`~finder.variants.similarity` of two (fingerprint, distinct runs) pairs."""
+    return similarity(a[0], b[0], a[1], b[1])
 
 
 def _find(parent: list[int], i: int) -> int:
