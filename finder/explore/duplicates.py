@@ -30,7 +30,7 @@ from finder.variants import SAME, distinct, fingerprint, leading_text, similarit
 
 MAX_WORDS = 5000  # words compared per file: its opening; bounds the cost of a long file
 MIN_WORDS = 12  # shorter texts (a title, a stub) are grouped only when identical
-COMMON_RUN = 60  # runs in more files than this are boilerplate: not counted for candidates
+COMMON_RUN = 30  # runs in more files than this are boilerplate: not counted for candidates
 # Share of the smaller file's runs the other has, to be measured exactly: a 20 % edit
 # keeps about half of the runs (0.8 ** 3), so 0.4 loses none of them (the benchmark).
 CANDIDATE = 0.4
@@ -120,7 +120,7 @@ def group_texts(files: Sequence[FileText]) -> list[DuplicateGroup]:
         if f.content_hash is not None:
             _join(parent, by_hash.setdefault(f.content_hash, i), i)
     firsts = [i for i, f in enumerate(files) if _find(parent, i) == i and f.text]
-    prints = [fingerprint(words_of(files[i].text or "")[:MAX_WORDS]) for i in firsts]
+    prints = [_fingerprint(files[i].text) for i in firsts]
     runs = [distinct(p) for p in prints]
     keep = [k for k, p in enumerate(prints) if len(p) + 2 >= MIN_WORDS]
     print_of = {i: (prints[k], runs[k]) for k, i in enumerate(firsts)}
@@ -151,12 +151,16 @@ def candidate_pairs(runs: Sequence[np.ndarray]) -> list[tuple[int, int]]:
     if len(runs) < 2:
         return []
     n = len(runs)
-    everything = np.concatenate(runs)
-    owner = np.repeat(np.arange(n, dtype=np.int64), [len(r) for r in runs])
-    order = np.argsort(everything, kind="stable")  # stable: owners stay ascending in a run
-    everything, owner = everything[order], owner[order]
-    starts = np.flatnonzero(np.r_[True, everything[1:] != everything[:-1]])
-    counts = np.diff(np.r_[starts, len(everything)])
+    # One sort of run-and-owner keys (the owner in the low bits, replacing hash bits that
+    # a few false matches at most would need: candidates are measured exactly after).
+    bits = max(1, n.bit_length())
+    owners = np.repeat(np.arange(n, dtype=np.uint64), [len(r) for r in runs])
+    keyed = np.sort((np.concatenate(runs) >> np.uint64(bits) << np.uint64(bits)) | owners)
+    keyed = keyed[np.r_[True, keyed[1:] != keyed[:-1]]]  # a file's runs alike in the kept bits
+    run_of = keyed >> np.uint64(bits)
+    owner = (keyed & np.uint64((1 << bits) - 1)).astype(np.int64)
+    starts = np.flatnonzero(np.r_[True, run_of[1:] != run_of[:-1]])
+    counts = np.diff(np.r_[starts, len(keyed)])
     rare = np.repeat(counts, counts) <= COMMON_RUN
     sizes = np.bincount(owner[rare], minlength=n)
     keys = []
@@ -200,10 +204,14 @@ def _print(
     of each content, else now (empty for a file without text)."""
     found = print_of.get(i)
     if found is None:
-        runs = fingerprint(words_of(files[i].text or "")[:MAX_WORDS]) if files[i].text else None
-        runs = runs if runs is not None else np.zeros(0, np.uint64)
+        runs = _fingerprint(files[i].text) if files[i].text else np.zeros(0, np.uint64)
         found = (runs, distinct(runs))
     return found
+
+
+def _fingerprint(text: str | None) -> np.ndarray:
+    """The fingerprint of the first :data:`MAX_WORDS` words (not splitting the rest)."""
+    return fingerprint(words_of((text or "")[: MAX_WORDS * _CHARS_PER_WORD])[:MAX_WORDS])
 
 
 def _similar(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> float:
