@@ -87,7 +87,7 @@ class DuplicatesDialog(QDialog):
         self.tree.setAccessibleName("Groups of duplicate files")
         self.tree.setColumnWidth(0, 280)
         self.tree.setColumnWidth(1, 300)
-        self.tree.itemActivated.connect(lambda _item, _col: self.open_selected())
+        self.tree.itemDoubleClicked.connect(lambda _item, _col: self.open_selected())
         self.tree.currentItemChanged.connect(lambda *_: self._enable())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.open_button = QPushButton("&Open")
