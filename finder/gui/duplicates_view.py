@@ -85,8 +85,8 @@ class DuplicatesDialog(QDialog):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(COLUMNS)
         self.tree.setAccessibleName("Groups of duplicate files")
-        self.tree.setColumnWidth(0, 280)
-        self.tree.setColumnWidth(1, 300)
+        for column, width in enumerate((260, 260, 70, 130)):
+            self.tree.setColumnWidth(column, width)
         self.tree.itemDoubleClicked.connect(lambda _item, _col: self.open_selected())
         self.tree.currentItemChanged.connect(lambda *_: self._enable())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -132,7 +132,13 @@ class DuplicatesDialog(QDialog):
         bold = QFont()
         bold.setBold(True)
         for group in groups:
-            alike = "identical" if group.identical else f"{group.similarity:.0%} alike or more"
+            alike = (
+                "identical copies"
+                if group.identical
+                else "the same text"
+                if group.similarity >= 0.995
+                else f"each at least {group.similarity:.0%} like the newest"
+            )
             top = QTreeWidgetItem([f"{len(group.files)} files, {alike}"])
             self.tree.addTopLevelItem(top)
             for f in group.files:
@@ -205,7 +211,15 @@ def open_duplicates(
 
 def _row(f: DuplicateFile, newest: bool) -> list[str]:
     name = os.path.basename(f.path) + ("  (newest)" if newest else "")
-    alike = "newest" if newest else "identical" if f.identical else f"{f.similarity:.0%}"
+    alike = (
+        "newest"
+        if newest
+        else "identical"
+        if f.identical
+        else "same text"
+        if f.similarity >= 0.995
+        else f"{f.similarity:.0%}"
+    )
     modified = datetime.fromtimestamp(f.mtime_ns / 1e9).strftime("%Y-%m-%d %H:%M")
     return [name, home_relative(os.path.dirname(f.path)), _size(f.size), modified, alike]
 
