@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from finder import cli_duplicates
 from finder.cli_checks import (
     REPORTED,
     check_data_dir,
@@ -120,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="verify the index files against each other")
     p.add_argument("--repair", action="store_true", help="fix what can be fixed")
+    cli_duplicates.add_parser(sub)
     return parser
 
 
@@ -358,4 +360,5 @@ _COMMANDS = {
     "pause": cli_service.pause_or_resume,
     "resume": cli_service.pause_or_resume,
     "check": _check,
+    "duplicates": cli_duplicates.run,
 }

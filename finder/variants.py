@@ -1,13 +1,15 @@
 """The same document in several formats (report.pdf and report.docx): one result, not two.
 
-Sameness is decided by text, never by name: two hits are one document when the opening
-of their stored text (their first chunks, the overlap of neighbouring chunks kept once)
-has nearly the same word 3-grams. Formats extract differently (line breaks, page breaks,
-a page number in a footer, a hyphenated word), so a hash of the text would miss most
-such pairs; 3-gram sets of the first :data:`WORDS` words absorb that, and two different
-documents share almost none (letters from one template share their letterhead, not the
-body). Both openings must also be about as long, so a short excerpt is not folded into
-the document it was cut from.
+Sameness is decided by text, never by name, and is the one test finder has for "the
+same document" (the near-duplicate finder, :mod:`finder.explore.duplicates`, uses it
+too): two texts are one document when most words of *each* lie in a run of three words
+the other text also has (:func:`similarity`). Formats extract differently (line breaks,
+page breaks, a page number in a footer, a hyphenated word) and an edited version changes
+a word here and a sentence there: each costs only the words next to it, where a hash of
+the text, or a Jaccard index of 3-grams, loses far more (20 % of words changed leaves
+about a third of the 3-grams shared). Two different documents share almost none (letters
+from one template share their letterhead and signature, not the body), and a short
+excerpt is not its source: most of the source's words are not in the excerpt.
 
 Pure functions and a value type; no I/O. The window's search worker fetches the chunks
 (``Catalog.leading_chunks``) for the first :data:`WINDOW` hits and calls :func:`group`.
@@ -19,13 +21,19 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from finder.domain import SearchHit
 
 WINDOW = 20  # only the first hits are compared: what a person looks at
 LEADING_CHUNKS = 12  # chunks fetched per file: enough for WORDS words of paged text
 WORDS = 300  # the opening compared, in words
-SAME = 0.7  # Jaccard of the openings' word 3-grams at or above which files are one document
-_LENGTH_RATIO = 0.8  # shorter opening / longer one, when either is under WORDS words
+# The share of each text's words in runs the other has, at or above which two texts are one
+# document: an edit of 20 % of the words, scattered, keeps 0.71-0.75; letters from one
+# template and unrelated files stay far lower (tests/bench/bench_duplicates.py measures).
+SAME = 0.65
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constants mixing a run's three word hashes
+_MIX2 = np.uint64(0xC2B2AE3D27D4EB4F)
 _WORD = re.compile(r"\w+")
 
 
@@ -53,22 +61,63 @@ def leading_text(chunks: Sequence[tuple]) -> str:
 
 def opening(text: str) -> list[str]:
     """The first :data:`WORDS` words of ``text``, case-folded."""
-    return [w.casefold() for w in _WORD.findall(text)[:WORDS]]
+    return words_of(text)[:WORDS]
 
 
-def _trigrams(words: list[str]) -> set[tuple[str, ...]]:
-    return {tuple(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
+def words_of(text: str) -> list[str]:
+    """The words of ``text``, case-folded, in order."""
+    return _WORD.findall(text.casefold())
 
 
-def same_document(a: list[str], b: list[str]) -> bool:
-    """Whether two openings (from :func:`opening`) are the same document's."""
+def fingerprint(words: Sequence[str]) -> np.ndarray:
+    """Each run of three neighbouring words as a 64-bit hash, in order (uint64, one run
+    fewer than two less than the words; a text of one or two words is one run). The
+    hashes are Python's string hashes: comparable within one process only."""
+    h = np.fromiter(map(hash, words), dtype=np.int64, count=len(words)).view(np.uint64)
+    if len(h) < 3:
+        h = np.concatenate([h, np.zeros(3 - len(h), np.uint64)])
+    return (h[:-2] * _MIX + h[1:-1]) * _MIX2 + h[2:]
+
+
+def distinct(runs: np.ndarray) -> np.ndarray:
+    """The distinct values of a fingerprint, sorted: what :func:`covered` looks runs up in."""
+    ordered = np.sort(runs)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
+
+
+def covered(a: np.ndarray, b_distinct: np.ndarray) -> float:
+    """The share of the words behind fingerprint ``a`` that lie in a run of the other
+    text (``b_distinct``: its :func:`distinct` runs)."""
+    if not len(a) or not len(b_distinct):
+        return 0.0
+    at = np.minimum(np.searchsorted(b_distinct, a), len(b_distinct) - 1)
+    shared = b_distinct[at] == a
+    words = np.zeros(len(a) + 2, dtype=bool)
+    words[:-2] |= shared
+    words[1:-1] |= shared
+    words[2:] |= shared
+    return float(words.mean())
+
+
+def similarity(
+    a: np.ndarray,
+    b: np.ndarray,
+    a_distinct: np.ndarray | None = None,
+    b_distinct: np.ndarray | None = None,
+) -> float:
+    """How much two fingerprints are one text, 0..1: the lesser of the shares of each
+    text's words found in runs of the other (so an excerpt is not like its source).
+    ``a_distinct``/``b_distinct``: their :func:`distinct` runs, if already at hand."""
+    a_distinct = distinct(a) if a_distinct is None else a_distinct
+    b_distinct = distinct(b) if b_distinct is None else b_distinct
+    return min(covered(a, b_distinct), covered(b, a_distinct))
+
+
+def same_document(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Whether two word lists (from :func:`opening`) are the same document's."""
     if not a or not b:
         return False
-    shorter, longer = sorted((len(a), len(b)))
-    if shorter < WORDS and shorter < _LENGTH_RATIO * longer:
-        return False
-    ta, tb = _trigrams(a[:shorter]), _trigrams(b[:shorter])
-    return len(ta & tb) >= SAME * len(ta | tb)
+    return similarity(fingerprint(a), fingerprint(b)) >= SAME
 
 
 def group(hits: Sequence[SearchHit], chunks: Mapping[str, Sequence[tuple]]) -> list[ResultGroup]:

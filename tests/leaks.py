@@ -29,6 +29,9 @@ ALLOWED_THREADS = re.compile(
     # tqdm's monitor of progress bars (sentence-transformers' encode), a daemon thread
     # that sleeps between checks and is never stopped.
     r"^tqdm_monitor$"
+    # Qt's own pool threads: painting a few dozen rows of text (the duplicates view's
+    # tree) starts them under the offscreen platform; they idle 30 s, then end.
+    r"|^Thread \(pooled\)$"
 )
 
 # Command lines of session-long helper processes.

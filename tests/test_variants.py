@@ -68,3 +68,10 @@ def test_only_the_first_hits_are_compared() -> None:
     hits.append(hit("/d/a.docx", WINDOW + 1))
     chunks = {"/d/a.pdf": [(1, 0, 9, LETTER)], "/d/a.docx": [(None, 0, 9, LETTER)]}
     assert len(group(hits, chunks)) == len(hits)
+
+
+def test_an_edited_version_is_one_document_with_its_original() -> None:
+    """A tenth of the words changed here and there (a v2) is the same document."""
+    words = LETTER.split()
+    edited = " ".join("autumn" if i % 10 == 4 else w for i, w in enumerate(words))
+    assert same_document(opening(edited), opening(LETTER))

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from finder.domain import SearchHit, Status
 from finder.gui.banner import Banner
 from finder.gui.desktop import Desktop
+from finder.gui.duplicates_view import open_duplicates
 from finder.gui.filters import FilterBar
 from finder.gui.home_paths import home_relative
 from finder.gui.plain_text import plain_label, plain_message_box
@@ -83,6 +84,9 @@ class MainWindow(QMainWindow):
         settings_button = QPushButton("Settings…")
         settings_button.clicked.connect(self.open_settings)
         self.filters.layout_.addWidget(settings_button)
+        duplicates_button = QPushButton("&Duplicates…")  # Alt+D
+        duplicates_button.clicked.connect(self.open_duplicates)
+        self.filters.layout_.addWidget(duplicates_button)
         self.note = plain_label()
         self.note.setObjectName("note")
         self.note.hide()
@@ -355,6 +359,11 @@ class MainWindow(QMainWindow):
         box.open()
 
     # --- settings and preferences -------------------------------------------------------
+    def open_duplicates(self) -> None:
+        """Groups of files that are the same document, found on the dialog's thread."""
+        worker = self.controller.worker
+        self.duplicates = open_duplicates(self, worker.data_dir, worker.cache_dir, self.desktop)
+
     def open_settings(self) -> None:
         roots, settings = self._current_settings()
         dialog = SettingsDialog(roots, settings, self)

@@ -347,6 +347,11 @@ class Catalog(VectorRows):
                 out.setdefault(path, []).append(tuple(chunk))
         return out
 
+    def all_chunks(self) -> Iterator[tuple]:
+        """(file id, page, start, stop, text) of every readable file's chunks, a file's
+        together and in order: streamed, so a large index is never held twice."""
+        yield from self._db.execute(sql.ALL_CHUNKS)
+
 
 def _file_state(row: tuple) -> FileState:
     return FileState(row[0], row[1], row[2], row[3], row[4], FileStatus(row[5]))

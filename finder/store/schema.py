@@ -209,6 +209,12 @@ SELECT f.path, c.page, c.start, c.stop, c.text FROM files f JOIN chunks c ON c.f
 WHERE f.path IN ({marks}) AND f.status = 'ok' AND c.ord < ? ORDER BY f.path, c.ord
 """
 
+# Every readable file's chunks in reading order: the near-duplicate finder's text.
+ALL_CHUNKS = """
+SELECT c.file_id, c.page, c.start, c.stop, c.text FROM chunks c JOIN files f ON f.id = c.file_id
+WHERE f.status = 'ok' ORDER BY c.file_id, c.ord
+"""
+
 # --- status ---------------------------------------------------------------------------
 COUNT_FILES_BY_STATUS = "SELECT status, COUNT(*) FROM files GROUP BY status"
 COUNT_FILES_PENDING_VECTORS = """
