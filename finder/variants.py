@@ -32,6 +32,10 @@ WORDS = 300  # the opening compared, in words
 # document: an edit of 20 % of the words, scattered, keeps 0.71-0.75; letters from one
 # template and unrelated files stay far lower (tests/bench/bench_duplicates.py measures).
 SAME = 0.65
+# Shorter texts are one document only when their words are the same: in a note of a few
+# lines one changed word is a different note ("take the kitten / the puppy to the vet"),
+# yet leaves nearly every word in a shared run.
+MIN_WORDS = 30
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constants mixing a run's three word hashes
 _MIX2 = np.uint64(0xC2B2AE3D27D4EB4F)
 _WORD = re.compile(r"\w+")
@@ -117,6 +121,8 @@ def same_document(a: Sequence[str], b: Sequence[str]) -> bool:
     """Whether two word lists (from :func:`opening`) are the same document's."""
     if not a or not b:
         return False
+    if min(len(a), len(b)) < MIN_WORDS:
+        return list(a) == list(b)
     return similarity(fingerprint(a), fingerprint(b)) >= SAME
 
 

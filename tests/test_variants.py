@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from finder.domain import SearchHit
-from finder.variants import WINDOW, group, leading_text, opening, same_document
+from finder.variants import MIN_WORDS, WINDOW, group, leading_text, opening, same_document
 
 LETTER = (
     "Dear Mrs Huber, thank you for repairing the roof of our house in Linz after the storm "
@@ -75,3 +75,13 @@ def test_an_edited_version_is_one_document_with_its_original() -> None:
     words = LETTER.split()
     edited = " ".join("autumn" if i % 10 == 4 else w for i, w in enumerate(words))
     assert same_document(opening(edited), opening(LETTER))
+
+
+def test_short_notes_one_word_apart_are_different_documents() -> None:
+    """Below MIN_WORDS words, texts are one document only word for word: two one-line
+    notes that differ in one word stay apart, the same note in two formats folds."""
+    kitten = opening("Take the kitten to the vet for its shots.")
+    puppy = opening("Take the puppy to the vet for its shots.")
+    assert len(kitten) < MIN_WORDS
+    assert not same_document(kitten, puppy)
+    assert same_document(kitten, opening("# Take the kitten\n\nto the vet for its shots"))

@@ -35,10 +35,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from finder.store.catalog import Catalog
-from finder.variants import SAME, distinct, fingerprint, leading_text, similarity, words_of
+from finder.variants import (
+    MIN_WORDS,
+    SAME,
+    distinct,
+    fingerprint,
+    leading_text,
+    similarity,
+    words_of,
+)
 
 MAX_WORDS = 5000  # words compared per file: its opening; bounds the cost of a long file
-MIN_WORDS = 12  # shorter texts (a title, a stub) are grouped only when identical
 COMMON_RUN = 30  # runs in more files than this are boilerplate: not counted for candidates
 # Share of the smaller file's runs the other has, to be measured exactly: a 20 % edit
 # keeps about half of the runs (0.8 ** 3), so 0.4 loses none of them (the benchmark).
