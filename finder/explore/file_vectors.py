@@ -54,3 +54,20 @@ def read_file_vectors(catalog: Catalog, dimension: int) -> FileVectors:
     keep = np.fromiter((int(i) in paths for i in ids), bool, len(ids))  # deleted meanwhile
     ids, sums, norms = ids[keep], sums[keep], norms[keep]
     return FileVectors(ids, tuple(paths[int(i)] for i in ids), (sums / norms).astype(np.float32))
+
+
+def read_vectors_of(catalog: Catalog, file_ids: list[int], dimension: int) -> dict[int, np.ndarray]:
+    """file id -> its vector (as :func:`read_file_vectors` makes it) for the few files
+    given; a file with no chunk vector yet is left out."""
+    out = {}
+    for file_id in file_ids:
+        ids = catalog.file_vector_ids(file_id)
+        if not ids:
+            continue
+        found, matrix = catalog.vectors_by_ids(sorted(set(ids)), dimension)
+        row = {int(v): i for i, v in enumerate(found)}
+        rows = [row[v] for v in ids if v in row]  # a text repeated in a file counts again
+        if rows:
+            total = matrix[rows].astype(np.float64).sum(axis=0)
+            out[file_id] = (total / max(float(np.linalg.norm(total)), 1e-12)).astype(np.float32)
+    return out
