@@ -29,14 +29,20 @@ class LayoutParams:
 
     neighbours: int = 15
     pca_dimensions: int = 128  # trustworthiness@10 at 10k: 0.968 (64: 0.962)
-    negatives: int = 15  # per edge sample; umap-learn has 5, 15 keeps more local order
+    negatives: int = 0  # random files per edge sample; 0: by size (negative_samples)
     batches: int = 24  # mini-batches per epoch: enough to behave like UMAP's SGD
     seed: int = 0
     threads: int = 2
 
     def epochs(self, n: int) -> int:
-        """Fewer passes for big maps, as umap-learn does (its 500 / 200)."""
-        return 300 if n <= 10_000 else 150
+        """Passes over the edges (umap-learn: 500 / 200). Measured trustworthiness@10 at
+        100k: 150 passes 0.914, 250 passes 0.941 (with 8 negatives, 44 s)."""
+        return 300 if n <= 10_000 else 250
+
+    def negative_samples(self, n: int) -> int:
+        """umap-learn has 5. More keep more local order (10k: 5 -> 0.935, 15 -> 0.968)
+        at the cost of time; at 100k, 8 with more passes beats 15 with fewer."""
+        return self.negatives or (15 if n <= 20_000 else 8)
 
 
 def pca(vectors: np.ndarray, dimensions: int) -> np.ndarray:
@@ -120,7 +126,7 @@ def optimise(
     n = len(y)
     heads, tails, weights = edges
     rng = np.random.default_rng(params.seed)
-    epochs = params.epochs(n)
+    epochs, negatives = params.epochs(n), params.negative_samples(n)
     chance = weights / max(float(weights.max()), 1e-12)
     for epoch in range(epochs):
         if stop():
@@ -138,7 +144,7 @@ def optimise(
             coef = (-2 * _A * _B * d2b / (d2 + 1e-12)) / (_A * d2b + 1)
             pull = np.clip(coef[:, None] * diff, -4, 4) * rate
             # Repel each head from random files (UMAP's negative samples; only it moves).
-            heads_neg = np.repeat(a, params.negatives)
+            heads_neg = np.repeat(a, negatives)
             others = rng.integers(0, n, len(heads_neg))
             diff_n = y[heads_neg] - y[others]
             d2n = np.einsum("ij,ij->i", diff_n, diff_n)

@@ -56,6 +56,7 @@ from finder.service.priority import lower_thread_priority  # noqa: E402
 HOME = Path("/work/shared/data/home")
 KEPT = Path("/work/wt/quality-data/w/data")
 MB = 1024 * 1024
+CANDIDATES = ["ours", "pca", "umap", "opentsne"]  # --candidates narrows it
 
 
 def rss_mb(field: str = "VmRSS") -> float:
@@ -157,7 +158,7 @@ def section_layout(
 ) -> tuple[np.ndarray, np.ndarray]:
     ten = chunks[rng.choice(len(chunks), 10_000, replace=False)]
     many = blend(chunks, big, rng)
-    names = ["ours", "pca"] + (["umap", "opentsne"] if extra else [])
+    names = [c for c in CANDIDATES if c in ("ours", "pca") or extra]
     w = weights(extra)
     print("## 1. Layout (2 cores)\n")
     print("| candidate | points | seconds | peak MB | trustworthiness@10 | added weight |")
@@ -299,7 +300,9 @@ def main() -> None:
     ap.add_argument(
         "--skip", default="", help="comma list of sections to skip: layout,map,place,nmi,search"
     )
+    ap.add_argument("--candidates", default=",".join(CANDIDATES))
     args = ap.parse_args()
+    CANDIDATES[:] = args.candidates.split(",")
     skip = set(args.skip.split(","))
     rng = np.random.default_rng(0)
     print(
