@@ -180,8 +180,12 @@ def layout(
 
 
 def to_unit_square(y: np.ndarray) -> np.ndarray:
-    """Scale into [0, 1] keeping the aspect, the few far outliers clamped to the edge."""
-    low, high = np.percentile(y, [0.5, 99.5], axis=0)
+    """Scale into [0, 1] keeping the aspect. Every point fits, except far strays (beyond
+    the middle 98 %'s span again on either side), which are clamped to the edge rather
+    than shrinking everything else into a corner."""
+    p1, p99 = np.percentile(y, [1, 99], axis=0)
+    low = np.maximum(y.min(axis=0), p1 - (p99 - p1))
+    high = np.minimum(y.max(axis=0), p99 + (p99 - p1))
     span = max(float((high - low).max()), 1e-12)
     centre = (low + high) / 2
     return np.clip((y - centre) / span + 0.5, 0.0, 1.0).astype(np.float32)
