@@ -38,10 +38,12 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("running services: the live indexer, the checker", {"service", "check"}),
     (
         "front ends: the command line, the window and its desktop integration",
-        {"cli", "cli_checks", "gui", "app", "__main__", "autostart"} | {"cli_duplicates"},
+        {"cli", "cli_checks", "cli_topics", "cli_duplicates", "gui", "app", "__main__"}
+        | {"autostart"},
     ),
 ]
-FRONT = {"service", "gui", "app", "cli", "cli_checks", "__main__", "autostart", "cli_duplicates"}
+FRONT = {"service", "gui", "app", "cli", "cli_checks", "__main__", "autostart"}
+FRONT |= {"cli_topics", "cli_duplicates"}
 # The indexing pipeline belongs to the writer: only the engine builds it.
 INDEXING_USERS = {"engine", "indexing"}
 

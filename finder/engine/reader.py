@@ -24,8 +24,11 @@ from finder.domain import SearchHit, Status
 from finder.engine.generation import Generation
 from finder.engine.models import Models
 from finder.engine.status import generation_status
+from finder.explore.file_map import FileMap
+from finder.explore.map_file import load_map
 from finder.explore.steer import SteerWeights
 from finder.explore.steer_search import steered_similar
+from finder.explore.topic_filter import TopicMembers
 from finder.path_rules import catalog_path, user_path
 from finder.paths import DataPaths, default_cache_dir, default_data_dir
 from finder.preview import Passage, join_chunks
@@ -164,6 +167,10 @@ class IndexReader:
         generation = self.generation
         return self.models.embed_query(text, generation.model_in_use(), generation.settings.threads)
 
+    def file_map(self) -> FileMap | None:
+        """The saved map of the files (finder.explore), or None if none is made yet."""
+        return load_map(self.paths.file_map)
+
     def passage(self, chunk_id: int, context: int = 2) -> Passage | None:
         """The text around a matched chunk (its page, for PDFs) for a preview pane."""
         found = self.catalog.chunks_around(chunk_id, context)
@@ -180,6 +187,7 @@ class IndexReader:
             self._searcher = Searcher(
                 self.catalog, vectors, lambda text: models.embed_query(text, model, threads)
             )
+            self._searcher.topic_members = TopicMembers(generation.paths.file_map)
         return self._searcher
 
     def prepare_meaning(self) -> None:

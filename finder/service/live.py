@@ -30,6 +30,7 @@ from finder.embed.process_embedder import EmbedderProcessError
 from finder.engine import IndexWriter
 from finder.errors import DiskFullError
 from finder.service.control import ControlServer
+from finder.service.map_keeper import MapKeeper
 from finder.service.priority import lower_thread_priority
 from finder.service.state import BatchReport, ServiceOptions, ServiceState
 from finder.settings import IndexSettings
@@ -182,6 +183,8 @@ class IndexService:
         stamp = writer.catalog.get_meta(LAST_RECONCILE_KEY)
         # Published before start() returns, so a caller can read them at once.
         self._set_state(last_reconcile=float(stamp) if stamp else None, settings=writer.settings)
+        self.map_keeper = MapKeeper(writer.paths.root, nice=self.options.nice)  # map.npz
+        self._on_batch = self.map_keeper.start_after(self._on_batch)
         self._opened.set()
         control = ControlServer(writer.paths.root, self._answer)
         if self.options.control:
@@ -193,6 +196,7 @@ class IndexService:
             self.error = err
         finally:
             control.stop()
+            self.map_keeper.close()
             if self.watcher is not None:
                 self.watcher.stop()
             try:
