@@ -29,6 +29,7 @@ from finder.gui.banner import Banner
 from finder.gui.desktop import Desktop
 from finder.gui.filters import FilterBar
 from finder.gui.home_paths import home_relative
+from finder.gui.map_mode import MapMode
 from finder.gui.plain_text import plain_label, plain_message_box
 from finder.gui.preferences import Preferences
 from finder.gui.preview_pane import PreviewPane
@@ -107,7 +108,7 @@ class MainWindow(QMainWindow):
         self.empty = FirstRun(add_folders)
         self.start = StartScreen()
         self.start.query_chosen.connect(self.search.setText)
-        self.start.open_requested.connect(self._open_path)
+        self.start.open_requested.connect(self.open_path)
         self.pages = QStackedWidget()
         for page in (splitter, self.empty, self.start):
             self.pages.addWidget(page)
@@ -136,6 +137,7 @@ class MainWindow(QMainWindow):
         controller.overview_changed.connect(self.show_overview)
         self.status.pause_toggled.connect(set_paused)
         self.status.failures_clicked.connect(self.show_failures)
+        self.map_mode = MapMode(self)  # the map beside the results (Ctrl+M)
         self._restore(self.preferences)
         self._show_page()
         self.search.setFocus()
@@ -157,7 +159,7 @@ class MainWindow(QMainWindow):
         the results."""
         if not self._has_roots:
             self.pages.setCurrentWidget(self.empty)
-        elif not self.query() and self._similar_to is None:
+        elif not self.query() and self._similar_to is None and not self.map_mode.showing:
             self.pages.setCurrentWidget(self.start)
         else:
             self.pages.setCurrentWidget(self.splitter)
@@ -208,17 +210,21 @@ class MainWindow(QMainWindow):
 
     def open_selected(self) -> None:
         if hit := self.selected():
-            self._open_path(hit.path)
+            self.open_path(hit.path)
 
-    def _open_path(self, path: str) -> None:
+    def open_path(self, path: str) -> None:
         if not self.desktop.open(path):
             name = os.path.basename(path)
             self._offer_path(path, f"No application on this computer opens {name}.")
 
     def reveal_selected(self) -> None:
-        if (hit := self.selected()) and not self.desktop.reveal(hit.path):
-            name = os.path.basename(hit.path)
-            self._offer_path(hit.path, f"No file manager could show the folder of {name}.")
+        if hit := self.selected():
+            self.reveal(hit.path)
+
+    def reveal(self, path: str) -> None:
+        if not self.desktop.reveal(path):
+            name = os.path.basename(path)
+            self._offer_path(path, f"No file manager could show the folder of {name}.")
 
     def copy_path(self, path: str) -> None:
         self.desktop.copy(path)
@@ -243,8 +249,8 @@ class MainWindow(QMainWindow):
         """The actions on a result, each with the key that does it from the list."""
         menu = QMenu(self)
         for label, keys, action in (
-            ("Open", QKeySequence(Qt.Key.Key_Return), self.open_selected),
-            ("Show in folder", QKeySequence("Ctrl+Return"), self.reveal_selected),
+            ("Open", QKeySequence(Qt.Key.Key_Return), lambda: self.open_path(hit.path)),
+            ("Show in folder", QKeySequence("Ctrl+Return"), lambda: self.reveal(hit.path)),
             ("Copy path", QKeySequence.StandardKey.Copy, lambda: self.copy_path(hit.path)),
             ("Find similar files", QKeySequence(), lambda: self.find_similar(hit.path)),
         ):
@@ -256,7 +262,7 @@ class MainWindow(QMainWindow):
         row = self.model.row_of(hit.path)
         for variant in self.model.variants(row) if row is not None else ():
             other = menu.addAction(f"Open {os.path.basename(variant.path)}")  # other format
-            other.triggered.connect(lambda _c=False, p=variant.path: self._open_path(p))
+            other.triggered.connect(lambda _c=False, p=variant.path: self.open_path(p))
         return menu
 
     def find_similar(self, path: str) -> None:

@@ -1,0 +1,199 @@
+"""The map view against a real index: real model vectors laid out, pytest-qt, offscreen.
+
+The map drawn here is made from the real index of a few files: each file's mean chunk
+vector (as the catalog stores them), projected to 2-D by a numpy PCA, its topic the
+file's folder. It pins down what the view does with a map, whoever computed it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QImage, QPalette
+
+from finder.app import App
+from finder.engine import IndexReader
+from finder.explore.file_map import FileMap, Topic
+from finder.gui.map_view import MapView, dimmed, topic_colour
+from finder.path_rules import user_path
+from tests.conftest import write
+from tests.gui.conftest import RecordingDesktop, add_folders_and_wait
+
+CORPUS = {
+    "pets/kitten.md": "Feed your kitten twice daily and book vaccinations at the vet.",
+    "pets/puppy.md": "Walk your puppy twice a day and take it to the vet for its shots.",
+    "pets/hamster.md": "A hamster needs a large cage, fresh bedding and a running wheel.",
+    "kitchen/bread.md": "Knead the dough ten minutes, let it rise overnight, then bake.",
+    "kitchen/soup.md": "Simmer the onions and carrots in stock, then blend the soup smooth.",
+    "taxes/deadline.txt": "Income tax declarations must reach the revenue office by April 30.",
+    "taxes/receipt.txt": "Keep every receipt for deductible expenses for seven years.",
+}
+FOLDERS = ("pets", "kitchen", "taxes")
+
+
+def real_map(data_dir: Path, cache_dir: Path) -> FileMap:
+    """The indexed files' mean chunk vectors, PCA to 2-D in [0.05, 0.95]; topic: folder."""
+    with IndexReader.open(data_dir, cache_dir=cache_dir) as reader:
+        catalog = reader.catalog
+        dimension = catalog.stored_dimension()
+        assert dimension is not None
+        paths, vectors = [], []
+        for path in sorted(catalog.file_states()):
+            file_id = catalog.file_id(path)
+            assert file_id is not None
+            _ids, matrix = catalog.vectors_by_ids(catalog.file_vector_ids(file_id), dimension)
+            paths.append(user_path(path))
+            vectors.append(matrix.mean(axis=0))
+    centred = np.asarray(vectors) - np.mean(vectors, axis=0)
+    _u, _s, vt = np.linalg.svd(centred, full_matrices=False)
+    xy = centred @ vt[:2].T
+    xy = 0.05 + 0.9 * (xy - xy.min(axis=0)) / np.ptp(xy, axis=0)
+    topic = np.array([FOLDERS.index(Path(p).parent.name) for p in paths], dtype=np.int32)
+    topics = tuple(
+        Topic(i, (name, "files"), int(np.sum(topic == i))) for i, name in enumerate(FOLDERS)
+    )
+    return FileMap(tuple(paths), xy.astype(np.float32), topic, topics)
+
+
+@pytest.fixture
+def indexed(
+    qtbot, make_app: Callable[..., App], tmp_path: Path, cache_dir: Path
+) -> tuple[App, FileMap]:
+    """The app over a real index of CORPUS, and a map made from that index's vectors."""
+    root = tmp_path / "files"
+    for rel, text in CORPUS.items():
+        write(root / rel, text)
+    app = make_app()
+    add_folders_and_wait(qtbot, app, [root], len(CORPUS))
+    return app, real_map(tmp_path / "data", cache_dir)
+
+
+def colour_at(image: QImage, point: QPointF) -> QColor:
+    return image.pixelColor(point.toPoint())
+
+
+def lone_rows(view: MapView, apart: float = 12.0) -> list[int]:
+    """Files whose point no other point overlaps on screen (their colour is their own)."""
+    assert view.file_map is not None
+    spots = [view.point_at(i) for i in range(len(view.file_map))]
+    return [
+        i
+        for i, p in enumerate(spots)
+        if all((p - q).manhattanLength() > apart for j, q in enumerate(spots) if j != i)
+    ]
+
+
+def shown(qtbot, app: App, file_map: FileMap) -> MapView:
+    """Switch the window to the map and show ``file_map`` in it (the map read from the
+    index is not waited for: this test's map stays)."""
+    mode = app.window.map_mode
+    mode.source.map_ready.disconnect(mode.set_map)
+    mode.show_map(True)
+    mode.set_map(file_map)
+    app.window.resize(1100, 700)
+    app.window.show()
+    qtbot.waitExposed(app.window)
+    return mode.view
+
+
+def test_points_are_drawn_where_the_map_puts_them_in_their_topic_colour(qtbot, indexed) -> None:
+    """Each file's pixel (from its map xy) has its topic's colour; empty space is background."""
+    _app, file_map = indexed
+    view = MapView()
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.set_map(file_map)
+    image = view.grab().toImage()
+    rows = lone_rows(view)
+    assert len(rows) >= 3
+    for row in rows:
+        expected = topic_colour(int(file_map.topic[row]))
+        assert colour_at(image, view.point_at(row)) == expected, file_map.paths[row]
+    background = view.palette().color(QPalette.ColorRole.Base)
+    assert image.pixelColor(2, 2) == background
+    x, y = file_map.xy[rows[0]]
+    expected_spot = QPointF(14 + float(x) * (600 - 28), 14 + float(y) * (400 - 28))
+    assert (view.point_at(rows[0]) - expected_spot).manhattanLength() < 0.01
+
+
+def test_zoom_keeps_the_point_under_the_mouse_and_hover_finds_the_file(qtbot, indexed) -> None:
+    """Hovering a point finds its file (tooltip: name and folder), also after zooming."""
+    _app, file_map = indexed
+    view = MapView()
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.set_map(file_map)
+    view.show()
+    qtbot.waitExposed(view)
+    for row in range(len(file_map)):
+        assert view.file_at(view.point_at(row)) in [*lone_rows(view), row]
+    row = lone_rows(view)[0]
+    before = view.point_at(row)
+    view.zoom_by(3.0, before)
+    assert (view.point_at(row) - before).manhattanLength() < 0.5
+    qtbot.mouseMove(view, view.point_at(row).toPoint())
+    qtbot.waitUntil(lambda: view.hovered == row)
+    name = Path(file_map.paths[row]).name
+    assert view.describe(row).splitlines()[0] == name
+    assert Path(file_map.paths[row]).parent.name in view.describe(row)
+    assert view.file_at(QPointF(1, 1)) is None
+
+
+def test_a_query_lights_up_its_files_and_dims_the_rest(qtbot, indexed) -> None:
+    """Typed words: the results' files are drawn in their colour, every other one dimmed."""
+    app, file_map = indexed
+    view = shown(qtbot, app, file_map)
+    with qtbot.waitSignal(
+        app.controller.results_changed, timeout=60_000, check_params_cb=lambda _h, m, _a: m
+    ):
+        qtbot.keyClicks(app.window.search, "knead dough overnight")
+    hits = {app.window.model.hit(r).path for r in range(app.window.model.rowCount())}  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: not view.bright.all())
+    assert {file_map.paths[i] for i in np.flatnonzero(view.bright)} == hits
+    assert any(p.endswith("bread.md") for p in hits)
+    image = view.grab().toImage()
+    background = view.palette().color(QPalette.ColorRole.Base)
+    for row in lone_rows(view):
+        colour = topic_colour(int(file_map.topic[row]))
+        expected = colour if view.bright[row] else dimmed(colour, background)
+        assert colour_at(image, view.point_at(row)) == expected, file_map.paths[row]
+    assert app.window.model.rowCount() > 0  # the list stays
+
+
+def test_a_legend_topic_filters_the_map(qtbot, indexed) -> None:
+    """Clicking a topic in the legend dims every other topic; clicking it again undoes it."""
+    app, file_map = indexed
+    view = shown(qtbot, app, file_map)
+    legend = app.window.map_mode.panel.legend
+    kitchen = FOLDERS.index("kitchen")
+    row = legend.row_of(kitchen)
+    assert row is not None and "kitchen" in legend.item(row).text()
+    rect = legend.visualItemRect(legend.item(row))
+    qtbot.mouseClick(legend.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert list(view.bright) == list(file_map.topic == kitchen)
+    if app.window.map_mode.topic_filter:
+        assert f"topic:{kitchen}" in app.window.search.text()
+    qtbot.mouseClick(legend.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert view.bright.all()
+
+
+def test_clicking_a_point_previews_the_file_and_its_menu_opens_it(qtbot, indexed) -> None:
+    """A click shows the file's passage in the preview; the menu's Open opens that file."""
+    app, file_map = indexed
+    view = shown(qtbot, app, file_map)
+    row = next(i for i, p in enumerate(file_map.paths) if p.endswith("hamster.md"))
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=view.point_at(row).toPoint())
+    assert view.selected == row
+    qtbot.waitUntil(lambda: "running wheel" in app.window.preview.toPlainText(), timeout=10_000)
+    menu = app.window.map_mode.menu_for(file_map.paths[row])
+    labels = [a.text() for a in menu.actions()]
+    assert {"Open", "Show in folder", "Find similar files"} <= set(labels)
+    menu.actions()[labels.index("Open")].trigger()
+    menu.actions()[labels.index("Show in folder")].trigger()
+    desktop = app.window.desktop
+    assert isinstance(desktop, RecordingDesktop)
+    assert desktop.opened == [file_map.paths[row]] and desktop.revealed == [file_map.paths[row]]
