@@ -35,6 +35,7 @@ PRIVATE_FILE_MODE = 0o600
 CATALOG_NAME = "catalog.sqlite3"
 VECTORS_NAME = "vectors.hnsw"
 MANIFEST_NAME = "manifest.json"
+MAP_NAME = "map.npz"  # the files' 2-D map and topics (finder.explore.map_file)
 POINTER_NAME = "current"  # names the generation in force (finder.store.generations)
 WRITER_LOCK_NAME = "writer.lock"
 CONTROL_SOCKET_NAME = "control.sock"
@@ -44,7 +45,7 @@ GENERATION_NAME = re.compile(re.escape(GENERATION_PREFIX) + r"(\d+)")
 # Index files may have any suffix (SQLite's -wal/-shm, .tmp, a damaged copy set aside).
 _DATA_DIR_ENTRY = re.compile(
     "({})([.-].*)?|({})(\\.tmp)?|{}".format(
-        "|".join(map(re.escape, (CATALOG_NAME, VECTORS_NAME, MANIFEST_NAME))),
+        "|".join(map(re.escape, (CATALOG_NAME, VECTORS_NAME, MANIFEST_NAME, MAP_NAME))),
         "|".join(map(re.escape, (POINTER_NAME, WRITER_LOCK_NAME, CONTROL_SOCKET_NAME))),
         GENERATION_NAME.pattern,
     )
@@ -103,12 +104,16 @@ class DataPaths:
         return self.index_dir / MANIFEST_NAME
 
     @property
+    def file_map(self) -> Path:
+        return self.index_dir / MAP_NAME
+
+    @property
     def index_files(self) -> tuple[Path, ...]:
         """Every file of this generation's index, the manifest first (without it, a
         half-removed index reads as no index), SQLite's journal files included."""
         catalog = self.catalog
         journals = (catalog.with_name(catalog.name + s) for s in ("-wal", "-shm"))
-        return (self.manifest, catalog, *journals, self.vector_file)
+        return (self.manifest, catalog, *journals, self.vector_file, self.file_map)
 
     @property
     def writer_lock(self) -> Path:

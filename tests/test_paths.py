@@ -89,7 +89,7 @@ def test_every_index_file_is_a_data_dir_entry(tmp_path: Path) -> None:
     names = [p.name for p in index.index_files]
     assert names[0] == "manifest.json"  # removed first: a half-removed index reads as none
     assert {p.parent for p in index.index_files} == {tmp_path / "index-2"}
-    assert all(is_data_dir_entry(name) for name in names) and len(set(names)) == 5
+    assert all(is_data_dir_entry(name) for name in names) and len(set(names)) == 6
 
 
 def test_data_dir_on_a_folder_with_other_files(tmp_path: Path) -> None:

@@ -24,6 +24,8 @@ from finder.domain import SearchHit, Status
 from finder.engine.generation import Generation
 from finder.engine.models import Models
 from finder.engine.status import generation_status
+from finder.explore.file_map import FileMap
+from finder.explore.map_file import load_map
 from finder.path_rules import catalog_path, user_path
 from finder.paths import DataPaths, default_cache_dir, default_data_dir
 from finder.preview import Passage, join_chunks
@@ -140,6 +142,10 @@ class IndexReader:
         finally:
             searcher.close()  # its helper thread, now rather than when collected
         return [h for h in hits if h.path != target][:limit]
+
+    def file_map(self) -> FileMap | None:
+        """The saved map of the files (finder.explore), or None if none is made yet."""
+        return load_map(self.paths.file_map)
 
     def passage(self, chunk_id: int, context: int = 2) -> Passage | None:
         """The text around a matched chunk (its page, for PDFs) for a preview pane."""

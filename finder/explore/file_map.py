@@ -33,6 +33,10 @@ class FileMap:
     xy: np.ndarray  # float32 (n, 2), each coordinate in [0, 1]
     topic: np.ndarray  # int32 (n,), an index into ``topics`` or -1
     topics: tuple[Topic, ...]
+    # Files at the last full layout: the map keeper lays out again when the files added
+    # or removed since then pass a share of it (finder.service.map_keeper).
+    laid_out: int = 0
+    changed: int = 0  # files placed or removed since that layout
 
     def __len__(self) -> int:
         return len(self.paths)

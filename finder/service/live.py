@@ -30,6 +30,7 @@ from finder.embed.process_embedder import EmbedderProcessError
 from finder.engine import IndexWriter
 from finder.errors import DiskFullError
 from finder.service.control import ControlServer
+from finder.service.map_keeper import MapKeeper
 from finder.service.priority import lower_thread_priority
 from finder.service.state import BatchReport, ServiceOptions, ServiceState
 from finder.settings import IndexSettings
@@ -183,6 +184,8 @@ class IndexService:
         # Published before start() returns, so a caller can read them at once.
         self._set_state(last_reconcile=float(stamp) if stamp else None, settings=writer.settings)
         self._opened.set()
+        self.map_keeper = MapKeeper(writer.paths.root, nice=self.options.nice)  # map.npz
+        self._on_batch = self.map_keeper.start_after(self._on_batch)
         control = ControlServer(writer.paths.root, self._answer)
         if self.options.control:
             control.start()
@@ -193,6 +196,7 @@ class IndexService:
             self.error = err
         finally:
             control.stop()
+            self.map_keeper.close()
             if self.watcher is not None:
                 self.watcher.stop()
             try:

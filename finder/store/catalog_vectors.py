@@ -9,7 +9,7 @@ connection, the same thread rule, the same translation of damage into
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -76,3 +76,21 @@ class VectorRows:
 
     def file_vector_ids(self, file_id: int) -> list[int]:
         return [r[0] for r in self._db.execute(sql.FILE_VECTOR_IDS, (file_id,))]
+
+    def file_chunk_vectors(self, batch: int = 20000) -> Iterator[tuple[np.ndarray, list[bytes]]]:
+        """Every chunk vector of readable files as (file ids, vector blobs) batches, in
+        file id order (a file may span two batches): the map's one pass."""
+        cursor = self._db.execute(sql.FILE_CHUNK_VECTORS)
+        while rows := cursor.fetchmany(batch):
+            yield np.fromiter((r[0] for r in rows), np.int64, len(rows)), [r[1] for r in rows]
+
+    def file_paths(self) -> dict[int, str]:
+        """file id -> path of every readable file."""
+        return dict(self._db.execute(sql.FILE_PATHS))
+
+    def leading_text(self, file_ids: Sequence[int], count: int) -> Iterator[tuple[int, str]]:
+        """(file id, text) of the first ``count`` chunks of each file, in slices."""
+        for start in range(0, len(file_ids), 900):
+            part = [int(i) for i in file_ids[start : start + 900]]
+            query = sql.LEADING_TEXT_BY_FILE_IDS.format(marks=sql.marks(len(part)))
+            yield from self._db.execute(query, (*part, count))

@@ -149,6 +149,14 @@ SELECT v.id FROM vectors v WHERE NOT EXISTS (SELECT 1 FROM chunks c WHERE c.vect
 """
 DELETE_VECTOR = "DELETE FROM vectors WHERE id = ?"
 FILE_VECTOR_IDS = "SELECT vector_id FROM chunks WHERE file_id = ? AND vector_id IS NOT NULL"
+# The map (finder.explore): every chunk vector of readable files in one pass, grouped by
+# file (chunks_by_file gives the order), and the leading chunk text of some files.
+FILE_CHUNK_VECTORS = """
+SELECT c.file_id, v.vector FROM chunks c JOIN vectors v ON v.id = c.vector_id
+WHERE c.file_id IN (SELECT id FROM files WHERE status = 'ok') ORDER BY c.file_id
+"""
+FILE_PATHS = "SELECT id, path FROM files WHERE status = 'ok'"
+LEADING_TEXT_BY_FILE_IDS = "SELECT file_id, text FROM chunks WHERE file_id IN ({marks}) AND ord < ?"
 
 # --- search ---------------------------------------------------------------------------
 # Rank inside FTS5 first, join the few winners after: joining every match costs 2x.
