@@ -5,7 +5,9 @@ the list was in the window's splitter, so the preview stays beside either, and w
 map to what the window already has:
 
 - the map itself is read on the search worker's thread (:mod:`finder.gui.map_source`),
-  when the map is first shown and again after the index changed while it is shown;
+  when the map is first shown, and while it is shown after the index changed and every
+  ``POLL_MS`` (the service's map keeper saves a new map some time after a batch, and
+  says so to no one; an unchanged file is not read again);
 - a query with words lights up its results (the window's current hits) and dims the
   rest; filters alone (type, folder, date, ``topic:N``) light up every file they let
   through, read on the worker; no query lights every file;
@@ -21,7 +23,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QObject, QPoint
+from PySide6.QtCore import QModelIndex, QObject, QPoint, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
 
 TOPIC_TOKEN = re.compile(r"(?<!\S)topic:(-?\d+)(?!\S)")
 EVERY_FILE = 10_000_000  # "no limit" for the files a filter lets through
+POLL_MS = 3000  # how often a shown map looks for a newer map file (a stat on the worker)
 
 
 def topic_filter_understood() -> bool:
@@ -114,6 +117,9 @@ class MapMode(QObject):
         self.topic: int | None = None
         self._stale = True  # the map shown (or none) is older than the index
         self._hits: dict[str, SearchHit] = {}
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(lambda: self.source.request_map(again=False))
 
         self.button.toggled.connect(self.show_map)
         window.search.textChanged.connect(self._query_changed)
@@ -141,8 +147,11 @@ class MapMode(QObject):
             if self._stale:
                 self._stale = False
                 self.source.request_map()
+            self._poll.start()
             self._query_changed()
             self.view.setFocus()
+        else:
+            self._poll.stop()
         self.window._show_page()  # the map shows all files even with no query
 
     def set_map(self, file_map: object) -> None:
@@ -193,7 +202,7 @@ class MapMode(QObject):
         self._stale = True
         if self.showing:
             self._stale = False
-            self.source.request_map()
+            self.source.request_map(again=False)
             if self._lighting() == "admitted":
                 self._query_changed()
 

@@ -5,6 +5,11 @@ connections belong to the thread that opened them; a map of 100,000 files takes 
 moment to load). :class:`MapSource` is its GUI-thread side: each request carries an id
 and only the answer to the newest request of its kind is passed on, as the search
 controller does for searches.
+
+The map file is rewritten by the service's map keeper on a thread of its own, some time
+after an indexing batch, with no signal to the window: while the map is shown it is
+asked for every few seconds, and the reader reads the file again only when its size or
+modification time changed (a stat, not a load).
 """
 
 from __future__ import annotations
@@ -28,12 +33,26 @@ class MapReader(QObject):
     def __init__(self, worker: SearchWorker) -> None:
         super().__init__()
         self.worker = worker
+        self._seen: tuple[str, int, int] | None = None  # the map file read last: stat
 
-    @Slot(int)
-    def read_map(self, request_id: int) -> None:
+    @Slot(int, bool)
+    def read_map(self, request_id: int, again: bool) -> None:
+        """Read the saved map; unless ``again``, only if the file changed since."""
         reader = self.worker.reader()
+        if reader is None:
+            self.map_read.emit(request_id, None)
+            return
+        path = reader.paths.file_map
         try:
-            file_map = reader.file_map() if reader is not None else None
+            st = path.stat()
+            seen = (str(path), st.st_mtime_ns, st.st_size)
+        except OSError:
+            seen = (str(path), 0, -1)  # none yet
+        if seen == self._seen and not again:
+            return  # unchanged: nothing to send
+        self._seen = seen
+        try:
+            file_map = reader.file_map()
         except (OSError, ValueError, FinderError):
             file_map = None  # a damaged map is made again by the service; none meanwhile
         self.map_read.emit(request_id, file_map)
@@ -83,7 +102,7 @@ class MapSource(QObject):
     admitted_ready = Signal(object)  # frozenset[str] | None
     file_ready = Signal(object)  # SearchHit
 
-    _read_map = Signal(int)
+    _read_map = Signal(int, bool)
     _read_admitted = Signal(int, str, int)
     _read_file = Signal(int, str)
 
@@ -105,8 +124,9 @@ class MapSource(QObject):
         self._ids[kind] += 1
         return self._ids[kind]
 
-    def request_map(self) -> None:
-        self._read_map.emit(self._next("map"))
+    def request_map(self, again: bool = True) -> None:
+        """Read the map; ``again=False``: only if its file changed since the last read."""
+        self._read_map.emit(self._next("map"), again)
 
     def request_admitted(self, filters: str, limit: int) -> None:
         self._read_admitted.emit(self._next("admitted"), filters, limit)

@@ -197,3 +197,19 @@ def test_clicking_a_point_previews_the_file_and_its_menu_opens_it(qtbot, indexed
     desktop = app.window.desktop
     assert isinstance(desktop, RecordingDesktop)
     assert desktop.opened == [file_map.paths[row]] and desktop.revealed == [file_map.paths[row]]
+
+
+def test_the_window_shows_the_map_the_service_made(qtbot, indexed) -> None:
+    """The Map button shows the map the service saved beside the index, read off the GUI thread."""
+    app, file_map = indexed
+    mode = app.window.map_mode
+    app.window.show()
+    qtbot.waitExposed(app.window)
+    assert mode.button.shortcut().toString() == "Ctrl+M"
+    mode.button.click()
+    assert mode.showing and app.window.pages.currentWidget() is app.window.splitter
+    qtbot.waitUntil(lambda: mode.view.file_map is not None, timeout=60_000)
+    shown_map = mode.view.file_map
+    assert shown_map is not None and set(shown_map.paths) == set(file_map.paths)
+    assert mode.panel.legend.count() == len(shown_map.topics) + 1  # and "All topics"
+    assert mode.view.bright.all()  # no query: every file lit
