@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from finder.explore.file_map import Topic
-from finder.gui.map_view import topic_colour
+from finder.gui.map_paint import topic_colour
 from finder.gui.plain_text import tooltip
 
 TOPIC_ROLE = Qt.ItemDataRole.UserRole + 1  # the topic id of a row (-2: all topics)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from finder.domain import SearchHit
+from finder.evidence import STRONG
 from finder.explore.file_map import FileMap
 from finder.gui.home_paths import home_relative
 from finder.gui.map_legend import MapLegend
@@ -117,6 +118,8 @@ class MapMode(QObject):
         self.topic: int | None = None
         self._stale = True  # the map shown (or none) is older than the index
         self._hits: dict[str, SearchHit] = {}
+        self._choosing = False  # a file is being chosen on the map
+        self._list_sizes: list[int] | None = None  # the splitter's, while the map is shown
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(lambda: self.source.request_map(again=False))
@@ -143,6 +146,15 @@ class MapMode(QObject):
         """Switch between the map and the list (the button's state follows)."""
         self.button.setChecked(on)
         self.stack.setCurrentWidget(self.panel if on else self.window.results)
+        splitter = self.window.splitter
+        if on != (self._list_sizes is not None):  # the map takes two thirds of the width
+            if on:
+                self._list_sizes = splitter.sizes()
+                total = sum(self._list_sizes)
+                splitter.setSizes([total * 2 // 3, total - total * 2 // 3])
+            else:
+                splitter.setSizes(self._list_sizes or [])
+                self._list_sizes = None
         if on:
             if self._stale:
                 self._stale = False
@@ -194,8 +206,14 @@ class MapMode(QObject):
     def _results(self, hits: list[ResultGroup], _meaning: bool, _again: bool) -> None:
         """The window's answer: with words, its files are the ones lit on the map."""
         self._hits = {h.path: h for g in hits for h in (g.hit, *g.variants)}
+        strong = [
+            h.path
+            for g in hits
+            if (g.hit.confidence or 0.0) >= STRONG
+            for h in (g.hit, *g.variants)
+        ]
         if self.showing and self._lighting() == "hits":
-            self.view.set_lit(self._hits)
+            self.view.set_lit(self._hits, strong)
 
     def _index_changed(self, _status: object) -> None:
         """Files came or went: the map is read again (now if shown, else when shown)."""
@@ -232,7 +250,9 @@ class MapMode(QObject):
         if row is not None and (hit := model.hit(row)) is not None and hit.path == path:
             results.setCurrentIndex(model.index(row))
             return
+        self._choosing = True  # the list's selection goes; the map's stays
         results.setCurrentIndex(QModelIndex())  # Enter and Ctrl+C must not act on another
+        self._choosing = False
         self.source.request_file(path)
 
     def _preview_file(self, hit: object) -> None:
@@ -246,8 +266,10 @@ class MapMode(QObject):
             self.window.preview.show_note(f"{home_relative(hit.path)}\n\n{why}")
 
     def _list_moved(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if (hit := self.window.model.hit(current.row())) is not None:
-            self.view.select_path(hit.path)
+        """The list's selection is the map's (none when the list empties)."""
+        if not self._choosing:
+            hit = self.window.model.hit(current.row())
+            self.view.select_path(hit.path if hit is not None else None)
 
     def menu_for(self, path: str) -> QMenu:
         """The window's menu of a result, for a file on the map."""

@@ -23,12 +23,10 @@ from collections.abc import Collection
 
 import numpy as np
 from PySide6.QtCore import (
-    QByteArray,
-    QDataStream,
     QEvent,
-    QIODevice,
     QPoint,
     QPointF,
+    QRectF,
     Qt,
     Signal,
 )
@@ -51,51 +49,16 @@ from PySide6.QtWidgets import QToolTip, QWidget
 from finder.explore.file_map import FileMap
 from finder.gui.home_paths import home_relative
 from finder.gui.map_grid import PointGrid
+from finder.gui.map_paint import dimmed, draw_labels, in_sight, topic_centres, topic_colour
 from finder.gui.plain_text import tooltip
 
-# Mid-light colours that stay apart on a white and on a near-black background
-# (Tableau 10, then Dark2 for the next six); a topic past the 16th reuses one.
-PALETTE = (
-    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-    "#9c755f", "#bab0ac", "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02",
-)  # fmt: skip
-NO_TOPIC = "#8c8c8c"
-DIM = 0.8  # how far a dimmed point's colour goes toward the background
 MARGIN = 14  # pixels kept free around the unit square
 REACH = 7  # pixels: how far from a point the mouse still finds it
 SIZE = 4  # pixels; an odd width costs twice as much to draw (half-pixel offsets)
 LIT_SIZE = 6  # a lit file among dimmed ones
-
-
-def topic_colour(topic: int) -> QColor:
-    """The colour of topic ``topic`` (grey for -1, no topic), the same everywhere."""
-    return QColor(PALETTE[topic % len(PALETTE)] if topic >= 0 else NO_TOPIC)
-
-
-def dimmed(colour: QColor, background: QColor) -> QColor:
-    """``colour`` most of the way to ``background``: opaque, so piles of dimmed
-    points cost no blending and never add up to a bright blot."""
-    c, b = colour, background
-    return QColor(
-        round(c.red() * (1 - DIM) + b.red() * DIM),
-        round(c.green() * (1 - DIM) + b.green() * DIM),
-        round(c.blue() * (1 - DIM) + b.blue() * DIM),
-    )
-
-
-def polygon(xy: np.ndarray) -> QPolygonF:
-    """The points of ``xy`` (n, 2) as a QPolygonF, built through Qt's own stream format
-    (a count, then big-endian doubles): 15x faster than making 100,000 QPointF."""
-    n = len(xy)
-    data = QByteArray(  # kept in a name: the stream reads it, it must outlive the stream
-        np.array([n], dtype=">u4").tobytes() + np.ascontiguousarray(xy, dtype=">f8").tobytes()
-    )
-    stream = QDataStream(data, QIODevice.OpenModeFlag.ReadOnly)
-    out = QPolygonF()
-    stream >> out  # QDataStream's operator, as PySide6 binds it: fills ``out`` in place
-    if stream.status() != QDataStream.Status.Ok or out.size() != n:
-        raise RuntimeError(f"a polygon of {n} points read back as {out.size()}")
-    return out
+STRONG_SIZE = 8  # a strong match of the query (the results above "Related")
+RINGS = 200  # strong matches ringed at most (a query shows 50 results)
+LABELS = 60  # topic labels drawn at most (largest topics first; overlapping ones skipped)
 
 
 class MapView(QWidget):
@@ -120,9 +83,13 @@ class MapView(QWidget):
         self._row: dict[str, int] = {}
         self._grid: PointGrid | None = None
         self._lit_paths: frozenset[str] | None = None  # None: no query, all bright
+        self._strong_paths: frozenset[str] = frozenset()
+        self._strong_rows = np.zeros(0, dtype=np.int64)
+        self._centres: list[tuple[int, float, float]] = []  # topic, middle (unit square)
+        self.labels = True  # topic labels drawn over the points
         self._topic: int | None = None
         self.bright = np.zeros(0, dtype=bool)
-        self._batches: list[tuple[int, bool, np.ndarray]] = []  # topic, bright, unit xy
+        self._batches: list[tuple[int, int, np.ndarray]] = []  # topic, level, unit xy
         self._drawn: tuple[tuple[float, ...], list[QPolygonF]] | None = None  # view, pixels
         self.selected: int | None = None
         self.hovered: int | None = None
@@ -141,13 +108,16 @@ class MapView(QWidget):
         paths = file_map.paths if file_map is not None else ()
         self._row = {p: i for i, p in enumerate(paths)}
         self._grid = PointGrid(file_map.xy) if file_map is not None else None
+        self._centres = topic_centres(file_map)[:LABELS] if file_map is not None else []
         self.selected = self._row.get(chosen) if chosen else None
         self.hovered = None
         self._regroup()
 
-    def set_lit(self, paths: Collection[str] | None) -> None:
-        """Light up these files and dim the rest; None lights every file."""
+    def set_lit(self, paths: Collection[str] | None, strong: Collection[str] = ()) -> None:
+        """Light up these files and dim the rest; None lights every file. The
+        ``strong`` ones (a query's strong matches, among ``paths``) are drawn largest."""
         self._lit_paths = frozenset(paths) if paths is not None else None
+        self._strong_paths = frozenset(strong)
         self._regroup()
 
     def set_topic(self, topic: int | None) -> None:
@@ -160,17 +130,22 @@ class MapView(QWidget):
         self.selected = self._row.get(path) if path else None
         self.update()
 
+    def row_of(self, path: str) -> int | None:
+        """The map's row of ``path`` (None: not on the map)."""
+        return self._row.get(path)
+
     def path(self, row: int | None) -> str | None:
         if row is None or self.file_map is None or row >= len(self.file_map):
             return None
         return self.file_map.paths[row]
 
     def _regroup(self) -> None:
-        """Split the points into one polygon per (topic, bright), dimmed ones first so
-        the lit files are drawn on top."""
+        """Split the points into one group per (topic, level: 0 dimmed, 1 lit,
+        2 strong), dimmed ones first so the lit files are drawn on top of them."""
         fm = self.file_map
         self._batches = []
         self._drawn = None
+        self._strong_rows = np.zeros(0, dtype=np.int64)
         if fm is None or len(fm) == 0:
             self.bright = np.zeros(0, dtype=bool)
             self.update()
@@ -183,12 +158,17 @@ class MapView(QWidget):
         if self._topic is not None:
             bright &= fm.topic == self._topic
         self.bright = bright
-        key = (fm.topic.astype(np.int64) + 1) * 2 + bright  # dimmed keys are even
-        order = np.lexsort((key, bright))  # all dimmed first, then by topic
+        level = bright.astype(np.int64)
+        if self._strong_paths:
+            strong = [self._row[p] for p in self._strong_paths if p in self._row]
+            level[np.asarray(strong, dtype=np.int64)] *= 2  # a dimmed one stays dimmed
+        self._strong_rows = np.flatnonzero(level == 2)
+        key = (fm.topic.astype(np.int64) + 1) * 3 + level
+        order = np.lexsort((key, level))  # dimmed first, then lit, then strong
         cuts = np.flatnonzero(np.diff(key[order])) + 1
         for group in np.split(order, cuts):
             k = int(key[group[0]])
-            self._batches.append((k // 2 - 1, bool(k % 2), fm.xy[group].astype(np.float64)))
+            self._batches.append((k // 3 - 1, k % 3, fm.xy[group].astype(np.float64)))
         self.update()
 
     # --- the view: zoom and pan -------------------------------------------------------
@@ -259,13 +239,21 @@ class MapView(QWidget):
             painter.end()
             return
         some_dimmed = not self.bright.all()
-        for (topic, bright, _xy), points in zip(self._batches, self._pixels(), strict=True):
+        for (topic, level, _xy), points in zip(self._batches, self._pixels(), strict=True):
             colour = topic_colour(topic)
-            pen = QPen(colour if bright else dimmed(colour, background))
-            pen.setWidth(LIT_SIZE if bright and some_dimmed else SIZE)  # lit files stand out
+            pen = QPen(colour if level else dimmed(colour, background))
+            # Lit files stand out by size too (colour alone fails the colour-blind).
+            pen.setWidth((SIZE, LIT_SIZE if some_dimmed else SIZE, STRONG_SIZE)[level])
             pen.setCapStyle(Qt.PenCapStyle.SquareCap)
             painter.setPen(pen)
             painter.drawPoints(points)
+        if len(self._strong_rows):  # a thin ring: the strong matches stand out of the lit
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(palette.color(QPalette.ColorRole.Text), 1))
+            for row in self._strong_rows[:RINGS]:
+                painter.drawEllipse(self.point_at(int(row)), STRONG_SIZE - 1, STRONG_SIZE - 1)
+        if self.labels:
+            self._draw_labels(painter, background)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for row, role in (
             (self.hovered, QPalette.ColorRole.Text),
@@ -277,19 +265,31 @@ class MapView(QWidget):
         painter.end()
         self.last_paint_ms = (time.perf_counter() - started) * 1000
 
+    def _draw_labels(self, painter: QPainter, background: QColor) -> None:
+        """Each topic's first words at its middle: the legend, on the map. While a
+        query or a topic dims files, only the topics with lit files are labelled."""
+        assert self.file_map is not None
+        words = {t.id: ", ".join(t.words[:2]) for t in self.file_map.topics}
+        lit = set(self.file_map.topic[self.bright].tolist()) if not self.bright.all() else None
+        t = self.transform()
+        labels = [
+            (words[topic], t.map(QPointF(x, y)))
+            for topic, x, y in self._centres
+            if topic in words and (lit is None or topic in lit)
+        ]
+        font = painter.font()
+        font.setBold(True)
+        painter.setFont(font)
+        text = self.palette().color(QPalette.ColorRole.Text)
+        draw_labels(painter, labels, text, background, QRectF(self.rect()).adjusted(2, 2, -2, -2))
+
     def _pixels(self) -> list[QPolygonF]:
         """Each batch's points in widget pixels, only those in sight; rebuilt when the
         view (size, zoom, centre) changed since the last paint."""
         t = self.transform()
         view = (t.m11(), t.m22(), t.dx(), t.dy(), float(self.width()), float(self.height()))
         if self._drawn is None or self._drawn[0] != view:
-            pad = LIT_SIZE
-            polygons = []
-            for _topic, _bright, xy in self._batches:
-                px = xy * (view[0], view[1]) + (view[2], view[3])
-                seen = (px[:, 0] > -pad) & (px[:, 0] < view[4] + pad)
-                seen &= (px[:, 1] > -pad) & (px[:, 1] < view[5] + pad)
-                polygons.append(polygon(px if seen.all() else px[seen]))
+            polygons = [in_sight(xy, view, STRONG_SIZE) for _t, _l, xy in self._batches]
             self._drawn = (view, polygons)
         return self._drawn[1]
 

@@ -18,7 +18,8 @@ from PySide6.QtGui import QColor, QImage, QPalette
 from finder.app import App
 from finder.engine import IndexReader
 from finder.explore.file_map import FileMap, Topic
-from finder.gui.map_view import MapView, dimmed, topic_colour
+from finder.gui.map_paint import dimmed, topic_colour
+from finder.gui.map_view import MapView
 from finder.path_rules import user_path
 from tests.conftest import write
 from tests.gui.conftest import RecordingDesktop, add_folders_and_wait
@@ -94,6 +95,7 @@ def shown(qtbot, app: App, file_map: FileMap) -> MapView:
     mode.source.map_ready.disconnect(mode.set_map)
     mode.show_map(True)
     mode.set_map(file_map)
+    mode.view.labels = False  # the points alone: a topic's label may be drawn over one
     app.window.resize(1100, 700)
     app.window.show()
     qtbot.waitExposed(app.window)
@@ -107,6 +109,7 @@ def test_points_are_drawn_where_the_map_puts_them_in_their_topic_colour(qtbot, i
     qtbot.addWidget(view)
     view.resize(600, 400)
     view.set_map(file_map)
+    view.labels = False  # the points alone: a topic's label may be drawn over one
     image = view.grab().toImage()
     rows = lone_rows(view)
     assert len(rows) >= 3
@@ -213,3 +216,41 @@ def test_the_window_shows_the_map_the_service_made(qtbot, indexed) -> None:
     assert shown_map is not None and set(shown_map.paths) == set(file_map.paths)
     assert mode.panel.legend.count() == len(shown_map.topics) + 1  # and "All topics"
     assert mode.view.bright.all()  # no query: every file lit
+
+
+def test_filters_alone_light_every_file_they_let_through(qtbot, indexed) -> None:
+    """A folder filter with no words lights exactly that folder's files, read on the worker."""
+    app, file_map = indexed
+    view = shown(qtbot, app, file_map)
+    taxes = str(Path(file_map.paths[0]).parent.parent / "taxes")
+    box = app.window.filters.folder_box
+    box.setEditText(taxes)
+    box.lineEdit().editingFinished.emit()
+    assert app.window.query() == f"in:{taxes}"
+    wanted = [Path(p).parent.name == "taxes" for p in file_map.paths]
+    qtbot.waitUntil(lambda: list(view.bright) == wanted, timeout=10_000)
+
+
+def test_strong_matches_are_drawn_largest(qtbot, indexed) -> None:
+    """Strong matches of a query are drawn larger than the other lit files, and ringed."""
+    _app, file_map = indexed
+    view = MapView()
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.set_map(file_map)
+    view.labels = False
+    rows = lone_rows(view)
+    strong, lit = file_map.paths[rows[0]], file_map.paths[rows[1]]
+    view.set_lit([strong, lit], strong=[strong])
+    image = view.grab().toImage()
+    colour = topic_colour(int(file_map.topic[rows[0]]))
+
+    def width(row: int) -> int:
+        """How many pixels across the file's point is drawn in its colour."""
+        spot = view.point_at(row).toPoint()
+        colour = topic_colour(int(file_map.topic[row]))
+        return sum(image.pixelColor(spot.x() + dx, spot.y()) == colour for dx in range(-6, 7))
+
+    assert colour_at(image, view.point_at(rows[0])) == colour
+    assert width(rows[0]) > width(rows[1]) > 0
+    assert list(view.bright).count(True) == 2
