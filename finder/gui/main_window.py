@@ -377,7 +377,7 @@ class MainWindow(QMainWindow):
         """The preferences as the window stands now (the app saves them on quit)."""
         prefs = self.preferences
         prefs.geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
-        prefs.splitter = self.splitter.sizes()
+        prefs.splitter = self.map_mode.list_sizes or self.splitter.sizes()  # the list's
         prefs.type_filter = self.filters.type_box.currentText()
         prefs.age_filter = self.filters.age_box.currentText()
         return prefs

@@ -119,7 +119,8 @@ class MapMode(QObject):
         self._stale = True  # the map shown (or none) is older than the index
         self._hits: dict[str, SearchHit] = {}
         self._choosing = False  # a file is being chosen on the map
-        self._list_sizes: list[int] | None = None  # the splitter's, while the map is shown
+        # The splitter's sizes for the list, kept while the map takes more of the width.
+        self.list_sizes: list[int] | None = None
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(lambda: self.source.request_map(again=False))
@@ -147,14 +148,14 @@ class MapMode(QObject):
         self.button.setChecked(on)
         self.stack.setCurrentWidget(self.panel if on else self.window.results)
         splitter = self.window.splitter
-        if on != (self._list_sizes is not None):  # the map takes two thirds of the width
+        if on != (self.list_sizes is not None):  # the map takes two thirds of the width
             if on:
-                self._list_sizes = splitter.sizes()
-                total = sum(self._list_sizes)
+                self.list_sizes = splitter.sizes()
+                total = sum(self.list_sizes)
                 splitter.setSizes([total * 2 // 3, total - total * 2 // 3])
             else:
-                splitter.setSizes(self._list_sizes or [])
-                self._list_sizes = None
+                splitter.setSizes(self.list_sizes or [])
+                self.list_sizes = None
         if on:
             if self._stale:
                 self._stale = False
