@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from finder import cli_topics
 from finder.cli_checks import (
     REPORTED,
     check_data_dir,
@@ -118,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="verify the index files against each other")
     p.add_argument("--repair", action="store_true", help="fix what can be fixed")
+    cli_topics.add_parser(sub)
     return parser
 
 
@@ -347,6 +349,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {
+    "topics": cli_topics.run,
     "index": _index,
     "search": _search,
     "status": _status,

@@ -4,7 +4,8 @@ Syntax (any order): free words; ``"quoted phrases"`` that must appear literally;
 ``ext:pdf`` (or ``ext:pdf,docx``, repeatable); ``in:FOLDER`` (an absolute path, ``~/...``,
 or a folder name anywhere in the path; quote it when it has spaces: ``in:"My Files"``);
 ``after:2024-01-31`` and ``before:2024-12-31`` (modified date, local time; after is
-inclusive of that day, before exclusive).
+inclusive of that day, before exclusive); ``topic:N`` (in topic N of the files' map,
+see ``finder topics``).
 An unknown ``word:value`` is kept as plain text (people search for "re: invoice").
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -53,16 +55,21 @@ class Filters:
     folders: tuple[str, ...] = ()
     after_ns: int | None = None
     before_ns: int | None = None
+    topics: tuple[int, ...] = ()  # topic:N; the paths the saved map puts in them:
+    topic_paths: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(
-            self.extensions
+            self.topics
+            or self.extensions
             or self.folders
             or self.after_ns is not None
             or self.before_ns is not None
         )
 
     def accepts(self, path: str, ext: str, mtime_ns: int) -> bool:
+        if self.topics and path not in self.topic_paths:
+            return False
         if self.extensions and ext.lower() not in self.extensions:
             return False
         if self.folders and not any(_in_folder(path, f) for f in self.folders):
@@ -98,12 +105,17 @@ class Query:
         return found
 
 
-def parse_query(raw: str) -> Query:
+# The paths a saved map puts in any of the given topics (finder.explore.topic_filter).
+TopicMembers = Callable[[tuple[int, ...]], frozenset[str]]
+
+
+def parse_query(raw: str, topic_members: TopicMembers | None = None) -> Query:
     words: list[str] = []
     phrases: list[str] = []
     exts: list[str] = []
     folders: list[str] = []
     after = before = None
+    topics: list[int] = []
     for m in _TOKEN.finditer(raw):
         if m.group(1) is not None:
             phrase = normalise_query(m.group(1).strip())
@@ -118,6 +130,10 @@ def parse_query(raw: str) -> Query:
             exts += [e.lower().lstrip(".") for e in value.split(",") if e]
         elif sep and value and key == "in":
             folders.append(_folder(value))
+        elif sep and value and key == "topic":
+            if not value.isdigit():
+                raise QueryError(f"topic:{value} is not a topic number (see `finder topics`)")
+            topics.append(int(value))
         elif sep and value and key in ("after", "before"):
             stamp = _date_ns(key, value)
             if key == "after":
@@ -128,7 +144,8 @@ def parse_query(raw: str) -> Query:
             # Indexed text is NFKC (finder.extract.normalise), so "ﬁle" must find "file";
             # folder filters are left alone: they are compared with paths as they are.
             words.append(normalise_query(token))
-    filters = Filters(tuple(exts), tuple(folders), after, before)
+    members = topic_members(tuple(topics)) if topics and topic_members else frozenset()
+    filters = Filters(tuple(exts), tuple(folders), after, before, tuple(topics), members)
     return Query(raw, " ".join(words), tuple(phrases), filters)
 
 

@@ -34,7 +34,7 @@ import numpy as np
 from finder.domain import SearchHit
 from finder.evidence import confidence
 from finder.keyword import KeywordLegs, LegHit, LegResult, best_per_file, phrase
-from finder.query import Query, parse_query
+from finder.query import Query, TopicMembers, parse_query
 from finder.snippets import matched_terms, snippet
 from finder.stopwords import STOPWORDS
 from finder.store.catalog import Catalog
@@ -117,6 +117,7 @@ class Searcher:
         self.weights = weights or FusionWeights()
         self._embedding_thread: ThreadPoolExecutor | None = None  # started on first use
         self._keyword_legs = KeywordLegs(catalog, self.weights.keyword_postings)
+        self.topic_members: TopicMembers | None = None  # topic:N (finder.explore.topic_filter)
 
     def search(self, raw: str, limit: int = 20, *, legs: str = "hybrid") -> list[SearchHit]:
         """Ranked files for ``raw`` (query syntax in :mod:`finder.query`).
@@ -124,7 +125,7 @@ class Searcher:
         ``legs`` is "hybrid" (the product), "text" (all but meaning: what a window can
         show while the model loads), or "keyword" or "meaning" alone (for benchmarks).
         """
-        query = parse_query(raw)
+        query = parse_query(raw, self.topic_members)
         if not query.text.strip():
             return self._browse(query, limit) if query.filters else []
         w = self.weights

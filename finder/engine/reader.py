@@ -26,6 +26,7 @@ from finder.engine.models import Models
 from finder.engine.status import generation_status
 from finder.explore.file_map import FileMap
 from finder.explore.map_file import load_map
+from finder.explore.topic_filter import TopicMembers
 from finder.path_rules import catalog_path, user_path
 from finder.paths import DataPaths, default_cache_dir, default_data_dir
 from finder.preview import Passage, join_chunks
@@ -163,6 +164,7 @@ class IndexReader:
             self._searcher = Searcher(
                 self.catalog, vectors, lambda text: models.embed_query(text, model, threads)
             )
+            self._searcher.topic_members = TopicMembers(generation.paths.file_map)
         return self._searcher
 
     def prepare_meaning(self) -> None:
