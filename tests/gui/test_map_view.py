@@ -33,7 +33,7 @@ CORPUS = {
     "taxes/deadline.txt": "Income tax declarations must reach the revenue office by April 30.",
     "taxes/receipt.txt": "Keep every receipt for deductible expenses for seven years.",
 }
-FOLDERS = ("pets", "kitchen", "taxes")
+FOLDERS = ("pets", "kitchen", "taxes")  # the PCA map's topics
 
 
 def real_map(data_dir: Path, cache_dir: Path) -> FileMap:
@@ -88,18 +88,19 @@ def lone_rows(view: MapView, apart: float = 12.0) -> list[int]:
     ]
 
 
-def shown(qtbot, app: App, file_map: FileMap) -> MapView:
-    """Switch the window to the map and show ``file_map`` in it (the map read from the
-    index is not waited for: this test's map stays)."""
+def shown(qtbot, app: App) -> tuple[MapView, FileMap]:
+    """Switch the window to the map and wait for the map the service saved for the
+    indexed files (read on the search worker)."""
     mode = app.window.map_mode
-    mode.source.map_ready.disconnect(mode.set_map)
     mode.show_map(True)
-    mode.set_map(file_map)
     mode.view.labels = False  # the points alone: a topic's label may be drawn over one
     app.window.resize(1100, 700)
     app.window.show()
     qtbot.waitExposed(app.window)
-    return mode.view
+    view = mode.view
+    qtbot.waitUntil(lambda: len(view.file_map or ()) == len(CORPUS), timeout=60_000)
+    assert view.file_map is not None
+    return view, view.file_map
 
 
 def test_points_are_drawn_where_the_map_puts_them_in_their_topic_colour(qtbot, indexed) -> None:
@@ -148,8 +149,8 @@ def test_zoom_keeps_the_point_under_the_mouse_and_hover_finds_the_file(qtbot, in
 
 def test_a_query_lights_up_its_files_and_dims_the_rest(qtbot, indexed) -> None:
     """Typed words: the results' files are drawn in their colour, every other one dimmed."""
-    app, file_map = indexed
-    view = shown(qtbot, app, file_map)
+    app, _pca_map = indexed
+    view, file_map = shown(qtbot, app)
     with qtbot.waitSignal(
         app.controller.results_changed, timeout=60_000, check_params_cb=lambda _h, m, _a: m
     ):
@@ -167,27 +168,35 @@ def test_a_query_lights_up_its_files_and_dims_the_rest(qtbot, indexed) -> None:
     assert app.window.model.rowCount() > 0  # the list stays
 
 
-def test_a_legend_topic_filters_the_map(qtbot, indexed) -> None:
-    """Clicking a topic in the legend dims every other topic; clicking it again undoes it."""
-    app, file_map = indexed
-    view = shown(qtbot, app, file_map)
+def test_a_legend_topic_filters_the_map_and_the_list(qtbot, indexed) -> None:
+    """Clicking a topic in the legend puts topic:N in the search field: the map dims the
+    other topics, the list shows that topic's files; clicking it again undoes both."""
+    app, _pca_map = indexed
+    view, file_map = shown(qtbot, app)
     legend = app.window.map_mode.panel.legend
-    kitchen = FOLDERS.index("kitchen")
-    row = legend.row_of(kitchen)
-    assert row is not None and "kitchen" in legend.item(row).text()
+    bread = next(i for i, p in enumerate(file_map.paths) if p.endswith("bread.md"))
+    topic = int(file_map.topic[bread])
+    row = legend.row_of(topic)
+    assert row is not None
+    words = next(t.words for t in file_map.topics if t.id == topic)
+    assert words[0] in legend.item(row).text()
     rect = legend.visualItemRect(legend.item(row))
+    members = {p for p, t in zip(file_map.paths, file_map.topic, strict=True) if t == topic}
+    with qtbot.waitSignal(app.controller.results_changed, timeout=60_000):
+        qtbot.mouseClick(legend.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert list(view.bright) == list(file_map.topic == topic)
+    assert app.window.map_mode.topic_filter and app.window.search.text() == f"topic:{topic}"
+    model = app.window.model
+    qtbot.waitUntil(lambda: {model.hit(r).path for r in range(model.rowCount())} == members)  # type: ignore[union-attr]
     qtbot.mouseClick(legend.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert list(view.bright) == list(file_map.topic == kitchen)
-    if app.window.map_mode.topic_filter:
-        assert f"topic:{kitchen}" in app.window.search.text()
-    qtbot.mouseClick(legend.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert app.window.search.text() == ""
     assert view.bright.all()
 
 
 def test_clicking_a_point_previews_the_file_and_its_menu_opens_it(qtbot, indexed) -> None:
     """A click shows the file's passage in the preview; the menu's Open opens that file."""
-    app, file_map = indexed
-    view = shown(qtbot, app, file_map)
+    app, _pca_map = indexed
+    view, file_map = shown(qtbot, app)
     row = next(i for i, p in enumerate(file_map.paths) if p.endswith("hamster.md"))
     qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=view.point_at(row).toPoint())
     assert view.selected == row
@@ -220,8 +229,8 @@ def test_the_window_shows_the_map_the_service_made(qtbot, indexed) -> None:
 
 def test_filters_alone_light_every_file_they_let_through(qtbot, indexed) -> None:
     """A folder filter with no words lights exactly that folder's files, read on the worker."""
-    app, file_map = indexed
-    view = shown(qtbot, app, file_map)
+    app, _pca_map = indexed
+    view, file_map = shown(qtbot, app)
     taxes = str(Path(file_map.paths[0]).parent.parent / "taxes")
     box = app.window.filters.folder_box
     box.setEditText(taxes)
