@@ -1,18 +1,16 @@
 """The map of the indexed files: a point per file, coloured by topic; zoom, pan, hover.
 
 GUI thread only. Drawing 100,000 points smoothly rules out an item per file: the points
-are grouped once per change (map, lit files, topic) into one polygon per colour, built
-from numpy in one go, and each paint draws those few polygons under a view transform
-(zoom and pan never rebuild them). Hover looks the mouse up in a :class:`PointGrid`.
+are grouped once per change (map, lit files, topic) into one group per colour and size,
+and each paint draws those few groups with ``drawPoints``. Qt's raster engine draws a
+wide point 4-5x slower under a scaling transform, and a round one 30x slower than a
+square one, so each group is moved to pixels in numpy after a zoom or pan (and reused
+by other repaints: hover, selection) and drawn as squares of an even width. Hover looks
+the mouse up in a :class:`PointGrid`.
 
-Qt's raster engine draws a wide point 4-5x slower under a scaling transform, and a round
-one 30x slower than a square one: the points are moved to pixels in numpy before each
-paint that follows a zoom or pan (cached otherwise: hover repaints reuse them) and drawn
-as squares of an even width, without a transform.
-
-The map (:class:`FileMap`) comes from the search worker's thread; this widget only
-draws it. What it says back: ``file_chosen`` (a click), ``menu_requested`` (a right
-click or the menu key) and ``open_requested`` (Enter on the chosen file).
+The map (:class:`FileMap`) is read on the search worker's thread; this widget only draws
+it and says back ``file_chosen`` (a click), ``menu_requested`` (a right click or the
+menu key) and ``open_requested`` (Enter on the chosen file).
 """
 
 from __future__ import annotations
@@ -22,14 +20,7 @@ import time
 from collections.abc import Collection
 
 import numpy as np
-from PySide6.QtCore import (
-    QEvent,
-    QPoint,
-    QPointF,
-    QRectF,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -239,7 +230,11 @@ class MapView(QWidget):
             painter.end()
             return
         some_dimmed = not self.bright.all()
+        labelled = not self.labels
         for (topic, level, _xy), points in zip(self._batches, self._pixels(), strict=True):
+            if level and some_dimmed and not labelled:  # lit files on top of the labels
+                self._draw_labels(painter, background)
+                labelled = True
             colour = topic_colour(topic)
             pen = QPen(colour if level else dimmed(colour, background))
             # Lit files stand out by size too (colour alone fails the colour-blind).
@@ -252,7 +247,7 @@ class MapView(QWidget):
             painter.setPen(QPen(palette.color(QPalette.ColorRole.Text), 1))
             for row in self._strong_rows[:RINGS]:
                 painter.drawEllipse(self.point_at(int(row)), STRONG_SIZE - 1, STRONG_SIZE - 1)
-        if self.labels:
+        if not labelled:  # all lit: the labels on top, readable
             self._draw_labels(painter, background)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for row, role in (
