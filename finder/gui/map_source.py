@@ -34,10 +34,15 @@ class MapReader(QObject):
         super().__init__()
         self.worker = worker
         self._seen: tuple[str, int, int] | None = None  # the map file read last: stat
+        # The newest request of each kind, written by the GUI thread (an atomic store):
+        # one overtaken while queued is skipped, so it never delays a search behind it.
+        self.latest = {"map": 0, "admitted": 0, "file": 0}
 
     @Slot(int, bool)
     def read_map(self, request_id: int, again: bool) -> None:
         """Read the saved map; unless ``again``, only if the file changed since."""
+        if request_id != self.latest["map"]:
+            return
         reader = self.worker.reader()
         if reader is None:
             self.map_read.emit(request_id, None)
@@ -61,6 +66,8 @@ class MapReader(QObject):
     def read_admitted(self, request_id: int, filters: str, limit: int) -> None:
         """The files that the filters alone (``ext:pdf in:~/Taxes``, no words) let
         through, however many: a query's results stop at 50, the map shows them all."""
+        if request_id != self.latest["admitted"]:
+            return
         reader = self.worker.reader()
         try:
             hits = reader.search(filters, limit, legs="text") if reader is not None else []
@@ -73,6 +80,8 @@ class MapReader(QObject):
     def read_file(self, request_id: int, path: str) -> None:
         """A file chosen on the map that the results do not list: a hit for it, with
         its first passage (the preview shows it), or without one (no text indexed)."""
+        if request_id != self.latest["file"]:
+            return
         reader = self.worker.reader()
         if reader is None:
             return
@@ -122,6 +131,7 @@ class MapSource(QObject):
 
     def _next(self, kind: str) -> int:
         self._ids[kind] += 1
+        self.reader.latest[kind] = self._ids[kind]
         return self._ids[kind]
 
     def request_map(self, again: bool = True) -> None:
@@ -140,8 +150,10 @@ class MapSource(QObject):
 
     @Slot(int, object)
     def _on_map(self, request_id: int, file_map: object) -> None:
-        if request_id == self._ids["map"]:
-            self.map_ready.emit(file_map)
+        """Every map read is passed on, an older request's too: the reader sends a map
+        only when its file changed, so a dropped one would not come again."""
+        del request_id
+        self.map_ready.emit(file_map)
 
     @Slot(int, object)
     def _on_admitted(self, request_id: int, paths: object) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 
 from finder.app import App
@@ -209,6 +209,41 @@ def test_clicking_a_point_previews_the_file_and_its_menu_opens_it(qtbot, indexed
     desktop = app.window.desktop
     assert isinstance(desktop, RecordingDesktop)
     assert desktop.opened == [file_map.paths[row]] and desktop.revealed == [file_map.paths[row]]
+    qtbot.keyClick(view, Qt.Key.Key_Return)  # Enter opens the chosen file, as in the list
+    assert desktop.opened == [file_map.paths[row]] * 2
+
+
+def test_keys_and_a_drag_move_the_view_without_choosing(qtbot, indexed) -> None:
+    """+ and - zoom about the middle, arrows and a drag pan, 0 shows all; a drag chooses
+    no file."""
+    _app, file_map = indexed
+    view = MapView()
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.set_map(file_map)
+    view.show()
+    qtbot.waitExposed(view)
+    middle = QPointF(300, 200)
+    row = lone_rows(view)[0]
+    start = view.point_at(row)
+    qtbot.keyClick(view, Qt.Key.Key_Plus)
+    zoomed = view.point_at(row)
+    assert abs((zoomed - middle).x()) == pytest.approx(abs((start - middle).x()) * 1.25)
+    qtbot.keyClick(view, Qt.Key.Key_0)
+    assert view.point_at(row) == start
+    qtbot.keyClick(view, Qt.Key.Key_Right)  # the view moves right: the map, left
+    assert view.point_at(row).x() == pytest.approx(start.x() - 40)
+    qtbot.keyClick(view, Qt.Key.Key_0)
+    chosen: list[str] = []
+    view.file_chosen.connect(chosen.append)
+    grab = view.point_at(row).toPoint()
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=grab)
+    qtbot.mouseMove(view, grab + QPoint(30, 0))
+    qtbot.mouseMove(view, grab + QPoint(60, 20))
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=grab + QPoint(60, 20))
+    moved = view.point_at(row) - start
+    assert moved.x() == pytest.approx(60) and moved.y() == pytest.approx(20)
+    assert chosen == []
 
 
 def test_the_window_shows_the_map_the_service_made(qtbot, indexed) -> None:
