@@ -117,7 +117,8 @@ class MapMode(QObject):
         self.topic_filter = topic_filter_understood()
         self.topic: int | None = None
         self._stale = True  # the map shown (or none) is older than the index
-        self._hits: dict[str, SearchHit] = {}
+        self._hits: dict[str, SearchHit] = {}  # the window's current answer, by path
+        self._strong: list[str] = []  # its strong matches
         self._choosing = False  # a file is being chosen on the map
         # The splitter's sizes for the list, kept while the map takes more of the width.
         self.list_sizes: list[int] | None = None
@@ -162,6 +163,8 @@ class MapMode(QObject):
                 self.source.request_map()
             self._poll.start()
             self._query_changed()
+            if self._lighting() == "hits":  # answered while the list was shown
+                self.view.set_lit(self._hits, self._strong)
             self.view.setFocus()
         else:
             self._poll.stop()
@@ -213,6 +216,7 @@ class MapMode(QObject):
             if (g.hit.confidence or 0.0) >= STRONG
             for h in (g.hit, *g.variants)
         ]
+        self._strong = strong
         if self.showing and self._lighting() == "hits":
             self.view.set_lit(self._hits, strong)
 

@@ -168,6 +168,20 @@ def test_a_query_lights_up_its_files_and_dims_the_rest(qtbot, indexed) -> None:
     assert app.window.model.rowCount() > 0  # the list stays
 
 
+def test_the_map_shown_after_a_query_lights_its_answer(qtbot, indexed) -> None:
+    """A query answered in the list, then the map shown: the answer's files are lit."""
+    app, _pca_map = indexed
+    with qtbot.waitSignal(
+        app.controller.results_changed, timeout=60_000, check_params_cb=lambda _h, m, _a: m
+    ):
+        qtbot.keyClicks(app.window.search, "knead dough overnight")
+    model = app.window.model
+    hits = {model.hit(r).path for r in range(model.rowCount())}  # type: ignore[union-attr]
+    view, file_map = shown(qtbot, app)
+    assert {file_map.paths[i] for i in np.flatnonzero(view.bright)} == hits
+    assert 0 < len(hits) < len(file_map)
+
+
 def test_a_legend_topic_filters_the_map_and_the_list(qtbot, indexed) -> None:
     """Clicking a topic in the legend puts topic:N in the search field: the map dims the
     other topics, the list shows that topic's files; clicking it again undoes both."""
