@@ -12,8 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QImage, QPalette
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QHelpEvent, QImage, QPalette
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from finder.app import App
 from finder.engine import IndexReader
@@ -144,6 +145,10 @@ def test_zoom_keeps_the_point_under_the_mouse_and_hover_finds_the_file(qtbot, in
     name = Path(file_map.paths[row]).name
     assert view.describe(row).splitlines()[0] == name
     assert Path(file_map.paths[row]).parent.name in view.describe(row)
+    spot = view.point_at(row).toPoint()
+    QApplication.sendEvent(view, QHelpEvent(QEvent.Type.ToolTip, spot, view.mapToGlobal(spot)))
+    qtbot.waitUntil(QToolTip.isVisible)
+    assert name in QToolTip.text()
     assert view.file_at(QPointF(1, 1)) is None
 
 
