@@ -38,10 +38,10 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("running services: the live indexer, the checker", {"service", "check"}),
     (
         "front ends: the command line, the window and its desktop integration",
-        {"cli", "cli_checks", "gui", "app", "__main__", "autostart"},
+        {"cli", "cli_checks", "cli_topics", "gui", "app", "__main__", "autostart"},
     ),
 ]
-FRONT = {"service", "gui", "app", "cli", "cli_checks", "__main__", "autostart"}
+FRONT = {"service", "gui", "app", "cli", "cli_checks", "cli_topics", "__main__", "autostart"}
 # The indexing pipeline belongs to the writer: only the engine builds it.
 INDEXING_USERS = {"engine", "indexing"}
 

@@ -25,6 +25,13 @@ _DULL = frozenset(
     """also may one two new use used using see get like page file files http https www com
     org html pdf doc docx txt default value values example following can will must
     """.split()
+    # The function words of the other languages a household's files are often in, so
+    # a topic of Spanish letters is not named "por, con, que".
+    + """que con por para los las del una uno como pero más muy est son sus nos ser
+    les des une pour dans sur pas qui avec est sont aux par ces mais
+    che per non della delle dei gli con una sono alla nel come
+    und der die das den dem ein eine ist nicht mit sich auf für von
+    """.split()
 )
 
 
@@ -87,8 +94,12 @@ def label_topics(counts: list[Counter[str]], top: int = 5) -> list[tuple[str, ..
     """The ``top`` most distinctive words of each topic by c-TF-IDF, from word counts
     per topic: tf = count / topic's words, idf = log(1 + mean words per topic / total)."""
     totals: Counter[str] = Counter()
+    spread: Counter[str] = Counter()  # in how many topics each word is
     for c in counts:
         totals.update(c)
+        spread.update(c.keys())
+    # A word in most topics (a town, "date", the family name) names none of them.
+    common = {w for w, n in spread.items() if n > len(counts) / 2} if len(counts) >= 4 else set()
     mean_words = sum(totals.values()) / max(len(counts), 1)
     labels = []
     for c in counts:
@@ -97,7 +108,7 @@ def label_topics(counts: list[Counter[str]], top: int = 5) -> list[tuple[str, ..
         scored = (
             (n / size * np.log(1 + mean_words / totals[w]), w)
             for w, n in c.items()
-            if n > 1 or size < 50
+            if (n > 1 or size < 50) and w not in common
         )
         labels.append(tuple(w for _, w in sorted(scored, reverse=True)[:top]))
     return labels

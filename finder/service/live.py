@@ -183,9 +183,9 @@ class IndexService:
         stamp = writer.catalog.get_meta(LAST_RECONCILE_KEY)
         # Published before start() returns, so a caller can read them at once.
         self._set_state(last_reconcile=float(stamp) if stamp else None, settings=writer.settings)
-        self._opened.set()
         self.map_keeper = MapKeeper(writer.paths.root, nice=self.options.nice)  # map.npz
         self._on_batch = self.map_keeper.start_after(self._on_batch)
+        self._opened.set()
         control = ControlServer(writer.paths.root, self._answer)
         if self.options.control:
             control.start()

@@ -5,8 +5,9 @@ thread; it only sets an event). The keeper's own thread then, with its own read-
 catalog connection on the generation in force:
 
 - no map yet, or more than ``relayout_share`` of the files added or removed since the
-  last full layout (and that layout older than ``min_relayout_s``): lays the map out
-  again from stored vectors (seconds; about a minute for 100,000 files);
+  last full layout (and, for a map of 2,000 files or more, that layout older than
+  ``min_relayout_s``): lays the map out again from stored vectors (seconds; about a
+  minute for 100,000 files);
 - otherwise places each new file among its nearest mapped files (milliseconds each) and
   drops the deleted ones.
 
@@ -38,6 +39,8 @@ from finder.store.catalog import Catalog, CatalogError
 from finder.store.generations import current_generation
 
 log = logging.getLogger(__name__)
+
+_SMALL_MAP = 2000  # files: laid out in about a second
 
 
 class MapKeeper:
@@ -136,7 +139,11 @@ class MapKeeper:
         now = set(now_files.values())
         changed = file_map.changed + len(now - mapped) + len(mapped - now)
         much = changed > self.relayout_share * max(file_map.laid_out, 1)
-        return much and time.monotonic() - self._last_layout >= self.min_relayout_s
+        # A small map is laid out again at once (it takes well under a second); a big
+        # one at most every min_relayout_s, so a long first indexing is not re-laid
+        # out after every batch.
+        small = file_map.laid_out + changed < _SMALL_MAP
+        return much and (small or time.monotonic() - self._last_layout >= self.min_relayout_s)
 
     def _placer_for(self, file_map: FileMap, catalog: Catalog, dimension: int) -> Placer:
         """A placer over the saved map, its files' vectors read again (one pass)."""
