@@ -30,6 +30,7 @@ from finder.gui.desktop import Desktop
 from finder.gui.duplicates_view import open_duplicates
 from finder.gui.filters import FilterBar
 from finder.gui.home_paths import home_relative
+from finder.gui.map_mode import MapMode
 from finder.gui.plain_text import plain_label, plain_message_box
 from finder.gui.preferences import Preferences
 from finder.gui.preview_pane import PreviewPane
@@ -113,7 +114,7 @@ class MainWindow(QMainWindow):
         self.empty = FirstRun(add_folders)
         self.start = StartScreen()
         self.start.query_chosen.connect(self.search.setText)
-        self.start.open_requested.connect(self._open_path)
+        self.start.open_requested.connect(self.open_path)
         self.pages = QStackedWidget()
         for page in (splitter, self.empty, self.start):
             self.pages.addWidget(page)
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
         controller.overview_changed.connect(self.show_overview)
         self.status.pause_toggled.connect(set_paused)
         self.status.failures_clicked.connect(self.show_failures)
+        self.map_mode = MapMode(self)  # the map beside the results (Ctrl+M)
         self._restore(self.preferences)
         self._show_page()
         self.search.setFocus()
@@ -171,7 +173,7 @@ class MainWindow(QMainWindow):
         the results."""
         if not self._has_roots:
             self.pages.setCurrentWidget(self.empty)
-        elif not self.query() and self._similar_to is None:
+        elif not self.query() and self._similar_to is None and not self.map_mode.showing:
             self.pages.setCurrentWidget(self.start)
         else:
             self.pages.setCurrentWidget(self.splitter)
@@ -222,17 +224,21 @@ class MainWindow(QMainWindow):
 
     def open_selected(self) -> None:
         if hit := self.selected():
-            self._open_path(hit.path)
+            self.open_path(hit.path)
 
-    def _open_path(self, path: str) -> None:
+    def open_path(self, path: str) -> None:
         if not self.desktop.open(path):
             name = os.path.basename(path)
             self._offer_path(path, f"No application on this computer opens {name}.")
 
     def reveal_selected(self) -> None:
-        if (hit := self.selected()) and not self.desktop.reveal(hit.path):
-            name = os.path.basename(hit.path)
-            self._offer_path(hit.path, f"No file manager could show the folder of {name}.")
+        if hit := self.selected():
+            self.reveal(hit.path)
+
+    def reveal(self, path: str) -> None:
+        if not self.desktop.reveal(path):
+            name = os.path.basename(path)
+            self._offer_path(path, f"No file manager could show the folder of {name}.")
 
     def copy_path(self, path: str) -> None:
         self.desktop.copy(path)
@@ -257,8 +263,8 @@ class MainWindow(QMainWindow):
         """The actions on a result, each with the key that does it from the list."""
         menu = QMenu(self)
         for label, keys, action in (
-            ("Open", QKeySequence(Qt.Key.Key_Return), self.open_selected),
-            ("Show in folder", QKeySequence("Ctrl+Return"), self.reveal_selected),
+            ("Open", QKeySequence(Qt.Key.Key_Return), lambda: self.open_path(hit.path)),
+            ("Show in folder", QKeySequence("Ctrl+Return"), lambda: self.reveal(hit.path)),
             ("Copy path", QKeySequence.StandardKey.Copy, lambda: self.copy_path(hit.path)),
             ("Find similar files", QKeySequence(), lambda: self.find_similar(hit.path)),
         ):
@@ -270,7 +276,7 @@ class MainWindow(QMainWindow):
         row = self.model.row_of(hit.path)
         for variant in self.model.variants(row) if row is not None else ():
             other = menu.addAction(f"Open {os.path.basename(variant.path)}")  # other format
-            other.triggered.connect(lambda _c=False, p=variant.path: self._open_path(p))
+            other.triggered.connect(lambda _c=False, p=variant.path: self.open_path(p))
         return menu
 
     def find_similar(self, path: str) -> None:
@@ -391,7 +397,7 @@ class MainWindow(QMainWindow):
         """The preferences as the window stands now (the app saves them on quit)."""
         prefs = self.preferences
         prefs.geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
-        prefs.splitter = self.splitter.sizes()
+        prefs.splitter = self.map_mode.list_sizes or self.splitter.sizes()  # the list's
         prefs.type_filter = self.filters.type_box.currentText()
         prefs.age_filter = self.filters.age_box.currentText()
         return prefs

@@ -67,6 +67,10 @@ class SearchWorker(QObject):
                 return None  # nothing indexed yet: the next request tries again
         return self._reader
 
+    def reader(self) -> IndexReader | None:
+        """This worker's reader (opened if need be), for helpers living on its thread."""
+        return self._open()
+
     @Slot(int, str)
     def search(self, request_id: int, query: str) -> None:
         if request_id != self.latest:
