@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QPoint, Qt
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
@@ -35,6 +35,7 @@ from finder.gui.plain_text import plain_label, plain_message_box
 from finder.gui.preferences import Preferences
 from finder.gui.preview_pane import PreviewPane
 from finder.gui.result_delegate import ResultDelegate
+from finder.gui.result_menu import result_menu
 from finder.gui.results_model import ResultsModel
 from finder.gui.results_view import ResultsView
 from finder.gui.search_worker import SearchController
@@ -71,7 +72,7 @@ class MainWindow(QMainWindow):
         self.settings_dialog: SettingsDialog | None = None
         self._failures: tuple[tuple[str, str], ...] = ()
         self._failure_reasons: dict[str, str] = {}
-        self._similar_to: str | None = None  # the file of "Files similar to …", if shown
+        self.similar_to: str | None = None  # the file of "Files similar to …", if shown
         self._notice_path = ""  # the file the notice offers to copy the path of
         self._has_roots = True  # until the first status says otherwise
         self.setWindowTitle("finder")
@@ -145,7 +146,7 @@ class MainWindow(QMainWindow):
         self.status.failures_clicked.connect(self.show_failures)
         self.map_mode = MapMode(self)  # the map beside the results (Ctrl+M)
         self._restore(self.preferences)
-        self._show_page()
+        self.show_page()
         self.search.setFocus()
 
     # --- what the user does -------------------------------------------------------------
@@ -154,26 +155,26 @@ class MainWindow(QMainWindow):
 
     def _typed(self) -> None:
         """Typing steers "Files similar to …" (see :mod:`.steering`), else searches."""
-        if self._similar_to is None:
+        if self.similar_to is None:
             self._query_changed()
         else:
             self.controller.find_similar(*self.steering.steer(), wait=True)
 
     def _query_changed(self) -> None:
         """A filter (or typing) ends "Files similar to …": the new query is answered."""
-        if self._similar_to is not None:
-            self._similar_to = None
+        if self.similar_to is not None:
+            self.similar_to = None
             self.steering.stop()
             self.similar_banner.hide()
         self.controller.set_query(self.query())
-        self._show_page()
+        self.show_page()
 
-    def _show_page(self) -> None:
+    def show_page(self) -> None:
         """First run without folders; the start screen while the query is empty; else
         the results."""
         if not self._has_roots:
             self.pages.setCurrentWidget(self.empty)
-        elif not self.query() and self._similar_to is None and not self.map_mode.showing:
+        elif not self.query() and self.similar_to is None and not self.map_mode.showing:
             self.pages.setCurrentWidget(self.start)
         else:
             self.pages.setCurrentWidget(self.splitter)
@@ -204,7 +205,7 @@ class MainWindow(QMainWindow):
                 return True
             if key == Qt.Key.Key_Escape:
                 self.notice.hide()
-                if self._similar_to is not None:  # back to the search, text kept
+                if self.similar_to is not None:  # back to the search, text kept
                     self.similar_banner.dismiss()
                     return True
                 self.search.clear()
@@ -260,38 +261,32 @@ class MainWindow(QMainWindow):
             menu.deleteLater()
 
     def context_menu(self, hit: SearchHit) -> QMenu:
-        """The actions on a result, each with the key that does it from the list."""
-        menu = QMenu(self)
-        for label, keys, action in (
-            ("Open", QKeySequence(Qt.Key.Key_Return), lambda: self.open_path(hit.path)),
-            ("Show in folder", QKeySequence("Ctrl+Return"), lambda: self.reveal(hit.path)),
-            ("Copy path", QKeySequence.StandardKey.Copy, lambda: self.copy_path(hit.path)),
-            ("Find similar files", QKeySequence(), lambda: self.find_similar(hit.path)),
-        ):
-            item = QAction(label, menu)
-            item.setShortcut(QKeySequence(keys))  # shown; the keys work through eventFilter
-            item.setShortcutVisibleInContextMenu(True)
-            item.triggered.connect(action)
-            menu.addAction(item)
+        """The actions on a result (see :mod:`.result_menu`)."""
         row = self.model.row_of(hit.path)
-        for variant in self.model.variants(row) if row is not None else ():
-            other = menu.addAction(f"Open {os.path.basename(variant.path)}")  # other format
-            other.triggered.connect(lambda _c=False, p=variant.path: self.open_path(p))
-        return menu
+        variants = self.model.variants(row) if row is not None else ()
+        return result_menu(
+            self,
+            hit,
+            variants,
+            open_path=self.open_path,
+            reveal=self.reveal,
+            copy_path=self.copy_path,
+            find_similar=self.find_similar,
+        )
 
     def find_similar(self, path: str) -> None:
         """Show files like ``path`` until ✕, Esc, typing or a filter ends it."""
-        self._similar_to = path
+        self.similar_to = path
         self.steering.start(path)
         self.controller.find_similar(path)
-        self._show_page()
+        self.show_page()
 
     def _end_similar(self) -> None:
         """Back from "Files similar to …" to the answer of what is typed."""
-        self._similar_to = None
+        self.similar_to = None
         self.steering.stop()
         self.controller.set_query(self.query())
-        self._show_page()
+        self.show_page()
 
     # --- what comes back ----------------------------------------------------------------
     def show_results(self, hits: list[ResultGroup], meaning: bool, again: bool = False) -> None:
@@ -301,7 +296,7 @@ class MainWindow(QMainWindow):
         Once meaning is in, strong matches come first and the others under "Related"
         (similar files are all related: they are not split)."""
         kept = self.selected() if again else None
-        self.model.set_hits(hits, split=meaning and self._similar_to is None)
+        self.model.set_hits(hits, split=meaning and self.similar_to is None)
         typed = self.search.text().strip()
         nothing = f"No file matches “{typed}”" if typed else "No file matches these filters"
         self.results.set_placeholder(nothing if meaning else "")
@@ -339,7 +334,7 @@ class MainWindow(QMainWindow):
         self.status.show_idle(status)
         self.status.pause.show()
         self._has_roots = True
-        self._show_page()
+        self.show_page()
 
     def show_overview(self, info: Overview) -> None:
         """The start screen's facts arrived (read off the GUI thread)."""

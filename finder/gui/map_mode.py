@@ -168,7 +168,7 @@ class MapMode(QObject):
             self.view.setFocus()
         else:
             self._poll.stop()
-        self.window._show_page()  # the map shows all files even with no query
+        self.window.show_page()  # the map shows all files even with no query
 
     def set_map(self, file_map: object) -> None:
         """A map read on the worker (None: none made yet)."""
@@ -182,7 +182,7 @@ class MapMode(QObject):
     def _lighting(self) -> str:
         """ "hits" (a query with words, or similar files), "admitted" (filters alone)
         or "all" (no query)."""
-        if self.window._similar_to is not None:
+        if self.window.similar_to is not None:
             return "hits"
         query = self.window.query()
         try:

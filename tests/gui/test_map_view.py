@@ -273,7 +273,9 @@ def test_the_window_shows_the_map_the_service_made(qtbot, indexed) -> None:
     qtbot.waitExposed(app.window)
     assert mode.button.shortcut().toString() == "Ctrl+M"
     mode.button.click()
-    assert mode.showing and app.window.pages.currentWidget() is app.window.splitter
+    assert mode.showing
+    # The page follows the status that reports the folders, which may still be on its way.
+    qtbot.waitUntil(lambda: app.window.pages.currentWidget() is app.window.splitter)
     wanted = set(file_map.paths)  # a map of the first files may come first: then the full one
     qtbot.waitUntil(lambda: set(getattr(mode.view.file_map, "paths", ())) == wanted, timeout=60_000)
     shown_map = mode.view.file_map
