@@ -13,7 +13,7 @@ import numpy as np
 from finder.explore.file_map import FileMap, Topic
 from finder.explore.file_vectors import FileVectors, read_file_vectors
 from finder.explore.layout import LayoutParams, layout, pca
-from finder.explore.topics import count_words, kmeans, label_topics, topic_count
+from finder.explore.topics import count_words, even_out, kmeans, label_topics, topic_count
 from finder.store.catalog import Catalog
 
 # Label words come from the first chunks of at most this many files per topic: enough
@@ -60,7 +60,9 @@ def find_topics(
     if n == 0:
         return np.zeros(0, np.int32), ()
     k = topic_count(n)
-    raw = kmeans(pca(files.vectors, 64), k, seed)
+    points = pca(files.vectors, 64)
+    unit = files.vectors / np.maximum(np.linalg.norm(files.vectors, axis=1, keepdims=True), 1e-12)
+    raw = even_out(unit, points, kmeans(points, k, seed), seed)
     sizes = np.bincount(raw, minlength=k)
     order = np.argsort(-sizes, kind="stable")
     order = order[sizes[order] > 0]
