@@ -242,6 +242,11 @@ def section_nmi(reader: IndexReader, files: FileVectors) -> None:
     show(
         "ours, topics of the whole home map, restricted to personal", len(whole_topics), whole[rows]
     )
+    k_whole = topic_count(len(files))
+    flat = kmeans(pca(files.vectors, 64), k_whole)[rows]
+    show("the same without evening out (flat k-means)", k_whole, flat)
+    spread = len(set(whole[rows].tolist())), len(set(flat.tolist()))
+    print(f"\nPersonal files over {spread[0]} topics of the whole map ({spread[1]} flat).")
     print()
     for t in topics:
         members = [truth[i] for i in range(len(truth)) if topic[i] == t.id]
