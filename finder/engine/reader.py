@@ -25,6 +25,7 @@ from finder.engine.generation import Generation
 from finder.engine.models import Models
 from finder.engine.status import generation_status
 from finder.explore.file_map import FileMap
+from finder.explore.file_vectors import read_vectors_of
 from finder.explore.map_file import load_map
 from finder.explore.steer import SteerWeights
 from finder.explore.steer_search import steered_similar
@@ -139,18 +140,13 @@ class IndexReader:
         file_id = self.catalog.file_id(target)
         if file_id is None:
             raise LookupError(f"not in the index: {target}")
-        ids = self.catalog.file_vector_ids(file_id)
-        if not ids:
-            raise LookupError(f"no meaning indexed for {path} yet (empty, failed or pending)")
         vectors = self.generation.vector_index()
-        _, matrix = self.catalog.vectors_by_ids(ids, vectors.dimension)
+        centre = read_vectors_of(self.catalog, [file_id], vectors.dimension).get(file_id)
+        if centre is None:
+            raise LookupError(f"no meaning indexed for {path} yet (empty, failed or pending)")
         if about or avoid:
             texts = (about, self._embed_text(about), self._embed_text(avoid))
-            return steered_similar(
-                self.catalog, vectors, target, matrix.mean(axis=0), texts, limit, weights
-            )
-        centre = matrix.mean(axis=0)
-        centre /= max(float(np.linalg.norm(centre)), 1e-12)
+            return steered_similar(self.catalog, vectors, target, centre, texts, limit, weights)
         # The file itself is the best match: judge the others by the absolute floor only.
         fusion = replace(FusionWeights(), similarity_window=2.0)
         searcher = Searcher(self.catalog, vectors, lambda _q: centre, fusion)

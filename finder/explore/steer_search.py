@@ -13,6 +13,7 @@ from dataclasses import replace
 import numpy as np
 
 from finder.domain import SearchHit
+from finder.explore.file_vectors import read_vectors_of
 from finder.explore.steer import (
     SteerWeights,
     balanced,
@@ -62,8 +63,9 @@ def steered_similar(
         finally:
             searcher.close()  # its helper thread, now rather than when collected
     found.pop(target, None)
-    found_means = {p: _mean_vector(catalog, p, vectors.dimension) for p in found}
-    means = {p: m for p, m in found_means.items() if m is not None}
+    ids = {p: i for p in found if (i := catalog.file_id(p)) is not None}
+    by_id = read_vectors_of(catalog, list(ids.values()), vectors.dimension)
+    means = {p: by_id[i] for p, i in ids.items() if i in by_id}
     rows = np.stack([unit(m) for m in means.values()]) if means else np.zeros((0, 1))
     fair = balanced(w, file_vector, about_vector, avoid_vector, rows)
     ranked = rank_files(steer(file_vector, about_vector, avoid_vector, fair), means)
@@ -75,12 +77,3 @@ def steered_similar(
 def _fixed(vector: np.ndarray) -> Callable[[str], np.ndarray]:
     """An "embedder" answering every query with ``vector``."""
     return lambda _text: vector
-
-
-def _mean_vector(catalog: Catalog, path: str, dimension: int) -> np.ndarray | None:
-    file_id = catalog.file_id(path)
-    ids = catalog.file_vector_ids(file_id) if file_id is not None else []
-    if not ids:
-        return None
-    _, matrix = catalog.vectors_by_ids(ids, dimension)
-    return matrix.mean(axis=0) if len(matrix) else None

@@ -8,7 +8,8 @@ would, and saves ``start.png`` (the start screen), ``results.png`` (results and 
 strong matches above "Related"), ``no-match.png`` (a nonsense query: "No file matches
 well"), ``variants.png`` (the report shown once, "also as report.docx"),
 ``date-range.png`` (a custom date range and a typed sub-folder), ``similar.png`` (Files
-similar to …), ``open-failed.png`` (no application opens the file: Copy path),
+similar to …), ``steered.png`` (typing steers them: about "the car"),
+``open-failed.png`` (no application opens the file: Copy path),
 ``failed.png`` (a damaged file's preview and the list of files that could not be read),
 ``settings.png`` (the settings dialog), ``new-model.png`` (a model change under way),
 ``dark.png`` and ``dark-start.png`` (a dark palette) and ``empty.png`` (first run, no
@@ -225,6 +226,9 @@ def main(out: Path) -> int:
         agreement = str(root / "2024/quotes/renovation-agreement.txt")
         answered(built, lambda: built.window.find_similar(agreement))
         built.window.grab().save(str(out / "similar.png"))
+        # Typing steers it: like the agreement, but about the car.
+        answered(built, lambda: QTest.keyClicks(built.window.search, "the car"))
+        built.window.grab().save(str(out / "steered.png"))
         answered(built, lambda: QTest.keyClick(built.window.search, Qt.Key.Key_Escape))
         type_and_wait(built, "scanned-invoice.pdf")
         built.window.open_selected()  # Xvfb has no PDF viewer to open it with
