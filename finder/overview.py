@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from finder.domain import FileStatus
 from finder.store.catalog import Catalog
+from finder.variants import LEADING_CHUNKS, leading_text, opening, same_document
 
 RECENT = 8  # recently modified files on the start screen
 
@@ -19,7 +20,9 @@ RECENT = 8  # recently modified files on the start screen
 class Overview:
     """The start screen's facts about an index."""
 
-    recent: tuple[tuple[str, int], ...]  # (path, mtime_ns) of readable files, newest first
+    # (path, mtime_ns) of readable files, newest first, one per document (the newest
+    # of report.pdf and report.docx, as the results list shows them once)
+    recent: tuple[tuple[str, int], ...]
     roots: tuple[tuple[str, int], ...]  # (indexed folder, files under it)
     folders: tuple[str, ...]  # every folder under a root holding indexed files, sorted
     by_content: int
@@ -32,13 +35,32 @@ def overview(catalog: Catalog, recent: int = RECENT) -> Overview:
     roots = catalog.roots()
     counts = catalog.count_files_by_status()
     return Overview(
-        recent=tuple(catalog.recently_modified(recent)),
+        recent=tuple(one_per_document(catalog, catalog.recently_modified(3 * recent), recent)),
         roots=tuple((root, catalog.count_files_under(root)) for root in roots),
         folders=tuple(sorted(with_parents(catalog.file_folders(), roots))),
         by_content=counts.get(FileStatus.OK, 0),
         name_only=counts.get(FileStatus.NAME_ONLY, 0),
         failed=counts.get(FileStatus.FAILED, 0),
     )
+
+
+def one_per_document(
+    catalog: Catalog, files: list[tuple[str, int]], limit: int
+) -> list[tuple[str, int]]:
+    """The first ``limit`` of ``files`` (path, mtime_ns) with each later file of the
+    same document (:func:`finder.variants.same_document`) left out."""
+    chunks = catalog.leading_chunks([path for path, _ in files], LEADING_CHUNKS)
+    kept: list[tuple[str, int]] = []
+    seen: list[list[str]] = []
+    for path, mtime_ns in files:
+        words = opening(leading_text(chunks[path])) if path in chunks else []
+        if words and any(same_document(other, words) for other in seen):
+            continue
+        kept.append((path, mtime_ns))
+        seen.append(words)
+        if len(kept) == limit:
+            break
+    return kept
 
 
 def with_parents(folders: set[str], roots: list[str]) -> set[str]:
