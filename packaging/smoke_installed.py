@@ -9,10 +9,12 @@ and nothing of the developer's install leaks into what is tested. Checks, in ord
    here), then ``finder status --json``: all indexed, none failed;
 3. a paraphrase of each file's content (no shared content words) finds that file first
    (``finder search --legs meaning``), ``finder check`` passes naming the shipped model,
-   and a plain hybrid search answers too;
+   and a plain hybrid search answers too; ``finder topics`` makes the map, ``finder
+   duplicates`` answers and ``finder similar --about`` steers (the explore features need
+   nothing the bundle leaves out);
 4. with ``--window``: the window (``finder`` without a command, under an X server such as
    ``xvfb-run``) is mapped within ``--window-timeout`` seconds, timed over ``--runs`` fresh
-   starts, and SIGTERM closes it cleanly (exit status 0);
+   starts, and SIGTERM closes it cleanly (exit status 0, no traceback from any thread);
    ``--window-offscreen`` instead (macOS, Windows: no X server to watch): the window
    opened under Qt's offscreen platform is still running after ``--window-timeout``
    seconds; on POSIX SIGTERM then closes it cleanly and it saves its window.json;
@@ -196,6 +198,38 @@ def check_index_and_search(smoke: Smoke) -> None:
     smoke.check(hybrid.returncode == 0 and "roses.md" in hybrid.stdout, "hybrid search 'roses'")
 
 
+def check_explore(smoke: Smoke) -> None:
+    """The map, its topics, duplicates and steering run in the bundle (numpy and hnswlib
+    only: nothing the spec leaves out may be needed)."""
+    topics = smoke.run("topics", "--json", "--refresh")
+    try:
+        mapped = sum(len(t["files"]) for t in json.loads(topics.stdout))
+    except (ValueError, KeyError, TypeError):
+        mapped = -1
+    smoke.check(
+        topics.returncode == 0 and mapped == len(FILES),
+        "finder topics (the map made in the bundle)",
+        f"{mapped} files mapped" if mapped >= 0 else topics.stderr.strip()[-300:],
+    )
+    dups = smoke.run("duplicates", "--json")
+    try:
+        groups = len(json.loads(dups.stdout))
+    except ValueError:
+        groups = -1
+    smoke.check(
+        dups.returncode == 0 and groups >= 0,
+        "finder duplicates",
+        f"{groups} groups" if groups >= 0 else dups.stderr.strip()[-300:],
+    )
+    roses = str(smoke.work / "files" / "roses.md")
+    steered = smoke.run("similar", roses, "--about", "money", "--json")
+    try:
+        first = Path(json.loads(steered.stdout)[0]["path"]).name
+    except (ValueError, IndexError, KeyError):
+        first = f"(no answer: {steered.stderr.strip()[-200:]})"
+    smoke.check(first == "budget.pdf", "finder similar --about money (steering)", first)
+
+
 def time_window(smoke: Smoke, timeout: float) -> float | None:
     """Seconds from starting ``finder`` to its window being mapped, or None; then SIGTERM
     and check it exits cleanly. xev reports every window mapped on the root."""
@@ -252,7 +286,7 @@ def time_window(smoke: Smoke, timeout: float) -> float | None:
         app.send_signal(signal.SIGTERM)
         output, _ = app.communicate(timeout=60)
         smoke.check(
-            app.returncode == 0,
+            app.returncode == 0 and "Traceback" not in output,  # a thread that died counts
             "window closes on SIGTERM",
             f"exit {app.returncode}"
             + (f"; it said: {said}" if (said := output.strip()[-500:]) else ""),
@@ -387,6 +421,7 @@ def main() -> int:
             version.stdout.strip() or version.stderr.strip()[-300:],
         )
         check_index_and_search(smoke)
+        check_explore(smoke)
         if args.window:
             check_window(smoke, args.runs, args.window_timeout)
         if args.window_offscreen:

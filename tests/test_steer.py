@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from finder.engine import IndexReader, IndexWriter
-from finder.explore.steer import SteerWeights, balanced, steer, unit
+from finder.explore.steer import SteerWeights, balanced, rank_files, steer, unit
 from tests.conftest import run_finder, write
 
 RECIPES = {
@@ -80,7 +80,7 @@ def test_balance_gives_a_narrowly_spread_text_a_larger_weight() -> None:
     scaled up by the ratio of the spreads; balance=False leaves the weights alone."""
     f, a = np.eye(3)[0], np.eye(3)[1]
     # Candidates spread widely along the file's axis, narrowly along the text's.
-    means = np.stack([unit(np.array([x, 0.1 * x, 1.0])) for x in (-1.0, 0.0, 1.0)])
+    means = np.stack([unit(np.array([x, 0.1 * x, 1.0])) for x in np.linspace(-1.0, 1.0, 9)])
     w = balanced(SteerWeights(), f, a, None, means)
     spread_f, spread_a = np.std(means @ f), np.std(means @ a)
     assert np.isclose(w.about, spread_f / spread_a) and w.about > 5 and w.avoid == 1.0
@@ -119,3 +119,16 @@ def test_cli_similar_about_not_prints_json(recipes) -> None:
     assert paths[0] == "banana bread.md" and "lemon cake.md" not in paths
     assert paths.index("chocolate cake.md") > 0
     assert {"path", "score", "snippet", "matched_by"} <= set(hits[0])
+
+
+def test_a_few_candidates_are_not_balanced_into_a_tie() -> None:
+    """With fewer candidates than a spread means anything (two stand one standard
+    deviation either side), the weights are left as given, so the file nearer the text
+    is not tied with the one nearer the file."""
+    f = np.array([1.0, 0.0, 0.0])
+    about = np.array([0.0, 1.0, 0.0])
+    means = np.array([[0.9, 0.1, 0.0], [0.2, 0.9, 0.0]])
+    weights = SteerWeights()
+    assert balanced(weights, f, about, None, means) == weights
+    ranked = rank_files(steer(f, about, None, weights), dict(zip("ab", means, strict=True)))
+    assert ranked[0][1] != ranked[1][1]

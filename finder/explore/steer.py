@@ -56,6 +56,12 @@ class SteerWeights:
     balance: bool = True
 
 
+# Fewer candidates than this have no spread worth scaling by: two, for instance, always
+# stand one standard deviation either side, so a file nearer the file and one nearer the
+# text would tie exactly. Their weights are left as given.
+_SPREAD_OF = 8
+
+
 def balanced(
     weights: SteerWeights,
     file_vector: np.ndarray,
@@ -71,7 +77,7 @@ def balanced(
     each part standardised over the candidates: so "about 1" means the text counts as
     much as the file whatever its spread. A one-word text ("Italy") is about equally
     near every file (a narrow spread) and, unscaled, barely moves the ranking."""
-    if not weights.balance or len(means) < 2:
+    if not weights.balance or len(means) < _SPREAD_OF:
         return weights
     spread_f = float(np.std(means @ unit(file_vector)))
 
