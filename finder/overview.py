@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from finder.domain import FileStatus
 from finder.store.catalog import Catalog
-from finder.variants import LEADING_CHUNKS, leading_text, opening, same_document
+from finder.variants import LEADING_CHUNKS, firsts
 
 RECENT = 8  # recently modified files on the start screen
 
@@ -48,19 +48,10 @@ def one_per_document(
     catalog: Catalog, files: list[tuple[str, int]], limit: int
 ) -> list[tuple[str, int]]:
     """The first ``limit`` of ``files`` (path, mtime_ns) with each later file of the
-    same document (:func:`finder.variants.same_document`) left out."""
+    same document (:func:`finder.variants.firsts`) left out."""
     chunks = catalog.leading_chunks([path for path, _ in files], LEADING_CHUNKS)
-    kept: list[tuple[str, int]] = []
-    seen: list[list[str]] = []
-    for path, mtime_ns in files:
-        words = opening(leading_text(chunks[path])) if path in chunks else []
-        if words and any(same_document(other, words) for other in seen):
-            continue
-        kept.append((path, mtime_ns))
-        seen.append(words)
-        if len(kept) == limit:
-            break
-    return kept
+    first = firsts([path for path, _ in files], chunks)
+    return [file for i, file in enumerate(files) if first[i] == i][:limit]
 
 
 def with_parents(folders: set[str], roots: list[str]) -> set[str]:

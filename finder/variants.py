@@ -126,17 +126,30 @@ def same_document(a: Sequence[str], b: Sequence[str]) -> bool:
     return similarity(fingerprint(a), fingerprint(b)) >= SAME
 
 
+def firsts(paths: Sequence[str], chunks: Mapping[str, Sequence[tuple]]) -> list[int]:
+    """For each of ``paths`` in order, the index of the first path of the same document:
+    its own when no earlier one is (or it has no chunks: read by name only). ``chunks``
+    maps a path to its leading chunks; a path is compared with earlier firsts only."""
+    out: list[int] = []
+    leaders: list[tuple[int, list[str]]] = []
+    for i, path in enumerate(paths):
+        words = opening(leading_text(chunks[path])) if path in chunks else []
+        twin = next((j for j, other in leaders if same_document(other, words)), i)
+        if twin == i and words:
+            leaders.append((i, words))
+        out.append(twin)
+    return out
+
+
 def group(hits: Sequence[SearchHit], chunks: Mapping[str, Sequence[tuple]]) -> list[ResultGroup]:
     """``hits`` in their order with each later hit of the same document folded into the
     first one (as a variant). ``chunks`` maps a path to its leading chunks; hits past
     :data:`WINDOW` or without chunks (read by name only) stand alone."""
-    groups: list[tuple[SearchHit, list[SearchHit], list[str]]] = []
+    first = firsts([h.path for h in hits[:WINDOW]], chunks)
+    variants: dict[int, list[SearchHit]] = {}
     for rank, hit in enumerate(hits):
-        words = opening(leading_text(chunks[hit.path])) if hit.path in chunks else []
-        if rank < WINDOW and words:
-            twin = next((g for g in groups if same_document(g[2], words)), None)
-            if twin is not None:
-                twin[1].append(hit)
-                continue
-        groups.append((hit, [], words if rank < WINDOW else []))
-    return [ResultGroup(hit, tuple(variants)) for hit, variants, _ in groups]
+        if rank < WINDOW and first[rank] != rank:
+            variants[first[rank]].append(hit)
+        else:
+            variants[rank] = []
+    return [ResultGroup(hits[rank], tuple(v)) for rank, v in variants.items()]
