@@ -89,6 +89,15 @@ def lone_rows(view: MapView, apart: float = 12.0) -> list[int]:
     ]
 
 
+def map_view(qtbot, file_map: FileMap) -> MapView:
+    """A 600x400 map view of ``file_map``, not yet shown."""
+    view = MapView()
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.set_map(file_map)
+    return view
+
+
 def shown(qtbot, app: App) -> tuple[MapView, FileMap]:
     """Switch the window to the map and wait for the map the service saved for the
     indexed files (read on the search worker)."""
@@ -107,10 +116,7 @@ def shown(qtbot, app: App) -> tuple[MapView, FileMap]:
 def test_points_are_drawn_where_the_map_puts_them_in_their_topic_colour(qtbot, indexed) -> None:
     """Each file's pixel (from its map xy) has its topic's colour; empty space is background."""
     _app, file_map = indexed
-    view = MapView()
-    qtbot.addWidget(view)
-    view.resize(600, 400)
-    view.set_map(file_map)
+    view = map_view(qtbot, file_map)
     view.labels = False  # the points alone: a topic's label may be drawn over one
     image = view.grab().toImage()
     rows = lone_rows(view)
@@ -128,10 +134,7 @@ def test_points_are_drawn_where_the_map_puts_them_in_their_topic_colour(qtbot, i
 def test_zoom_keeps_the_point_under_the_mouse_and_hover_finds_the_file(qtbot, indexed) -> None:
     """Hovering a point finds its file (tooltip: name and folder), also after zooming."""
     _app, file_map = indexed
-    view = MapView()
-    qtbot.addWidget(view)
-    view.resize(600, 400)
-    view.set_map(file_map)
+    view = map_view(qtbot, file_map)
     view.show()
     qtbot.waitExposed(view)
     for row in range(len(file_map)):
@@ -236,10 +239,7 @@ def test_keys_and_a_drag_move_the_view_without_choosing(qtbot, indexed) -> None:
     """+ and - zoom about the middle, arrows and a drag pan, 0 shows all; a drag chooses
     no file."""
     _app, file_map = indexed
-    view = MapView()
-    qtbot.addWidget(view)
-    view.resize(600, 400)
-    view.set_map(file_map)
+    view = map_view(qtbot, file_map)
     view.show()
     qtbot.waitExposed(view)
     middle = QPointF(300, 200)
@@ -300,10 +300,7 @@ def test_filters_alone_light_every_file_they_let_through(qtbot, indexed) -> None
 def test_strong_matches_are_drawn_largest(qtbot, indexed) -> None:
     """Strong matches of a query are drawn larger than the other lit files, and ringed."""
     _app, file_map = indexed
-    view = MapView()
-    qtbot.addWidget(view)
-    view.resize(600, 400)
-    view.set_map(file_map)
+    view = map_view(qtbot, file_map)
     view.labels = False
     rows = lone_rows(view)
     strong, lit = file_map.paths[rows[0]], file_map.paths[rows[1]]
