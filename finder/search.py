@@ -2,7 +2,8 @@
 
 Evidence comes from three legs, each a ranked list:
 
-- **meaning**: k-NN over chunk vectors (the query embedded with the same model);
+- **meaning**: k-NN over chunk vectors (the query embedded with the same model), a file's
+  folder and name words counting as one more passage of the files found;
 - **keyword**: BM25 over chunk text (FTS5, Porter-stemmed);
 - **name**: BM25 over file names.
 
@@ -191,10 +192,22 @@ class Searcher:
         rows.sort(key=lambda r: -sim_by_vector[r.vector_id])
         best = float(sims.max()) if len(sims) else 0.0
         floor = max(self.weights.min_similarity, best - self.weights.similarity_window)
-        return best_per_file(
+        passages = best_per_file(
             LegHit(r.file_id, r.chunk_id, sim)
             for r in rows
             if (sim := sim_by_vector[r.vector_id]) >= floor
+        )
+        # A file is as close as its best passage or its folder and name words, whichever
+        # is closer (finder.indexing.name_vectors); the passage shown stays its best one.
+        names = self.catalog.name_vectors([h.file_id for h in passages], len(vector))
+        return sorted(
+            (
+                h._replace(score=max(h.score, float(names[h.file_id] @ vector)))
+                if h.file_id in names
+                else h
+                for h in passages
+            ),
+            key=lambda h: -h.score,
         )
 
     def _feedback(

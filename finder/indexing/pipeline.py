@@ -6,8 +6,8 @@ minutes although embedding takes hours on a laptop:
 1. **Text**: compare the disk with the catalog (:mod:`finder.indexing.planner`), then
    rename, delete and extract what changed. Each batch of files is committed in one
    transaction; after it those files are findable by name and keywords.
-2. **Meaning**: embed the chunk texts that have no vector yet, in batches, each batch
-   committed to the catalog and then added to the HNSW index, which is saved now and then.
+2. **Meaning**: embed the chunk texts that have no vector yet in batches, each committed
+   and then added to the HNSW index (saved now and then); then the files' names.
 
 A run killed at any instant resumes where it stopped: committed files are not extracted
 again, committed vectors are not embedded again, and the HNSW file is brought level with
@@ -16,8 +16,7 @@ the catalog when it is next opened.
 No file is read in this process: content hashes are computed by the parser workers
 (:meth:`ExtractorPool.hash_and_extract`), under their timeout, so a file on a share that
 stopped answering fails alone ("reading timed out after 30 s") instead of freezing the
-writer. The folders a full scan could not list are kept in the catalog's meta
-(:mod:`finder.store.meta`) for ``finder status``.
+writer. The folders a full scan could not list are kept for ``finder status``.
 
 When extraction changed (:data:`~finder.extract.normalise.EXTRACTION_VERSION` above the
 catalog's), a full run parses every file again once; chunks whose text came out the same
@@ -43,6 +42,7 @@ from finder.extract import Extracted, ExtractionError, ExtractLimits
 from finder.extract.normalise import EXTRACTION_VERSION
 from finder.extract.registry import extractor_for
 from finder.extract.sandbox import ExtractorPool
+from finder.indexing.name_vectors import embed_names
 from finder.indexing.planner import Planner, ScanPlan
 from finder.indexing.results import FileResult, Tally
 from finder.indexing.scanner import DiskFile
@@ -358,13 +358,12 @@ class Indexer:
     def embed_pending(
         self, report: ProgressCallback, *, stop: StopCheck = bool, save: bool = True
     ) -> int:
-        """Embed every chunk text that has no vector yet; returns how many were embedded.
-
-        ``stop`` is polled between batches so a service can pause or quit promptly.
-        ``save`` writes the vector index at the end (also every minute regardless).
-        """
+        """Embed every chunk text without a vector, then every readable file's name
+        (:mod:`~finder.indexing.name_vectors`); returns how many chunk texts were embedded.
+        ``stop`` is polled between batches (a service pauses or quits promptly); ``save``
+        writes the vector index at the end (also every minute regardless)."""
         total = self.catalog.count_pending_texts()
-        if total == 0:
+        if total == 0 and not self.catalog.names_without_vector(1):
             return 0
         embedder = self._embedder_factory()
         started = last_save = time.monotonic()
@@ -386,7 +385,8 @@ class Indexer:
                 self.vector_index.save()
                 last_save = now
             report(Progress("embedding", done, max(total, done), done / (now - started)))
-        if save:
+        embed_names(self.catalog, embedder, stop)
+        if save and total:
             report(Progress("saving", 0, 1))
             self.vector_index.save()
         return done

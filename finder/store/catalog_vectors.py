@@ -94,3 +94,34 @@ class VectorRows:
             part = [int(i) for i in file_ids[start : start + 900]]
             query = sql.LEADING_TEXT_BY_FILE_IDS.format(marks=sql.marks(len(part)))
             yield from self._db.execute(query, (*part, count))
+
+    # --- name vectors (finder.indexing.name_vectors) ------------------------------------
+    def names_without_vector(self, limit: int) -> list[tuple[int, str]]:
+        """Up to ``limit`` readable files (id, path) whose name has no vector yet."""
+        return list(self._db.execute(sql.NAMES_WITHOUT_VECTOR, (limit,)))
+
+    def store_name_vectors(self, items: Sequence[tuple[int, np.ndarray]]) -> None:
+        """Save each file's name vector. Call inside :meth:`transaction`."""
+        self._db.executemany(
+            sql.INSERT_NAME_VECTOR,
+            ((file_id, np.asarray(v, dtype=np.float32).tobytes()) for file_id, v in items),
+        )
+
+    def name_vectors(self, file_ids: Sequence[int], dimension: int) -> dict[int, np.ndarray]:
+        """file id -> name vector, for those of ``file_ids`` that have one (none from a
+        catalog that no writer has opened since name vectors came, read-only)."""
+        found: dict[int, np.ndarray] = {}
+        for start in range(0, len(file_ids), 900):
+            part = [int(i) for i in file_ids[start : start + 900]]
+            query = sql.NAME_VECTORS_BY_FILES.format(marks=sql.marks(len(part)))
+            try:
+                rows = self._db.execute(query, part).fetchall()
+            except sqlite3.OperationalError as err:
+                if "no such table" in str(err):
+                    return {}
+                raise
+            for file_id, blob in rows:
+                vector = np.frombuffer(blob, dtype=np.float32)
+                if len(vector) == dimension:
+                    found[file_id] = vector
+        return found

@@ -66,6 +66,13 @@ CREATE TABLE IF NOT EXISTS vectors (
     text_hash BLOB NOT NULL UNIQUE,
     vector    BLOB NOT NULL
 );
+-- A file's folder and name words embedded (finder.indexing.name_vectors): meaning its
+-- passages may not hold ("House/Extension/... quotation" answers "the builders' quote").
+-- A cache the indexer fills for readable files; a new path drops it, to be made again.
+CREATE TABLE IF NOT EXISTS name_vectors (
+    file_id INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
+    vector  BLOB NOT NULL
+);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
     text, content='chunks', content_rowid='id',
     tokenize='porter unicode61 remove_diacritics 2'
@@ -85,6 +92,9 @@ CREATE TRIGGER IF NOT EXISTS files_ai AFTER INSERT ON files BEGIN
 END;
 CREATE TRIGGER IF NOT EXISTS files_ad AFTER DELETE ON files BEGIN
     INSERT INTO files_fts(files_fts, rowid, name) VALUES ('delete', old.id, old.name);
+END;
+CREATE TRIGGER IF NOT EXISTS files_au_path AFTER UPDATE OF path ON files BEGIN
+    DELETE FROM name_vectors WHERE file_id = old.id;
 END;
 CREATE TRIGGER IF NOT EXISTS files_au AFTER UPDATE OF name ON files BEGIN
     INSERT INTO files_fts(files_fts, rowid, name) VALUES ('delete', old.id, old.name);
@@ -157,6 +167,16 @@ WHERE c.file_id IN (SELECT id FROM files WHERE status = 'ok') ORDER BY c.file_id
 """
 FILE_PATHS = "SELECT id, path FROM files WHERE status = 'ok'"
 LEADING_TEXT_BY_FILE_IDS = "SELECT file_id, text FROM chunks WHERE file_id IN ({marks}) AND ord < ?"
+
+# A readable file's name vector (finder.indexing.name_vectors): those still to make, and
+# those of a search's candidate files.
+NAMES_WITHOUT_VECTOR = """
+SELECT id, path FROM files f
+WHERE status = 'ok' AND NOT EXISTS (SELECT 1 FROM name_vectors n WHERE n.file_id = f.id)
+LIMIT ?
+"""
+INSERT_NAME_VECTOR = "INSERT OR REPLACE INTO name_vectors(file_id, vector) VALUES (?, ?)"
+NAME_VECTORS_BY_FILES = "SELECT file_id, vector FROM name_vectors WHERE file_id IN ({marks})"
 
 # --- search ---------------------------------------------------------------------------
 # Rank inside FTS5 first, join the few winners after: joining every match costs 2x.

@@ -8,7 +8,9 @@ config dir) and answers every query of ``queries.tsv`` through the real search p
 the shipped hybrid; Recoll (``recollcmd``) indexes the same folder and answers the same
 queries. Reported per category: success@1/3/10 and MRR@10. Then the confidence check:
 how many of the unanswerable queries in ``home_no_answer.tsv`` get a strong hit, and how
-many answered queries' right file (when in the top 10) is marked weak.
+many answered queries' right file (when in the top 10) is marked weak. Last, the 70
+known-item queries of ``home_known_item.tsv`` (needs in other words than the page's, over
+the set's man pages, Python modules and Debian docs) with each of finder's legs.
 
     .venv/bin/python tests/bench/bench_home.py [--work DIR] [--no-recoll] [--out F.md]
 
@@ -38,6 +40,8 @@ from finder.evidence import STRONG, WEAK
 
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "home"
 NO_ANSWER = Path(__file__).resolve().parent / "home_no_answer.tsv"
+# Needs described in other words than the page's, over the set's technical files.
+KNOWN_ITEMS = Path(__file__).resolve().parent / "home_known_item.tsv"
 LEGS = ("keyword", "meaning", "hybrid")
 LIMIT = 10
 
@@ -103,7 +107,19 @@ def _sure(hit: SearchHit) -> float:
     return hit.confidence or 0.0
 
 
-def markdown(score: ModuleType, table: dict[str, list[int | None]], queries: list[dict]) -> str:
+def read_known_items(path: Path) -> list[dict]:
+    """The known-item queries (same columns as the set's queries.tsv, category known-item)."""
+    lines = path.read_text("utf-8").splitlines()[1:]
+    rows = [line.split("\t") for line in lines if line.strip()]
+    return [{"category": c, "query": q, "expected": e.split("|")} for c, q, e in rows]
+
+
+def markdown(
+    score: ModuleType,
+    table: dict[str, list[int | None]],
+    queries: list[dict],
+    categories: tuple[str, ...] | None = None,
+) -> str:
     names = {"keyword": "keyword only", "meaning": "meaning only", "hybrid": "finder hybrid"}
     systems = list(table)
     head = ["category", "n", *(names.get(s, "Recoll") for s in systems)]
@@ -113,7 +129,7 @@ def markdown(score: ModuleType, table: dict[str, list[int | None]], queries: lis
         "| " + " | ".join(head) + " |",
         "|" + "---|" * len(head),
     ]
-    for cat in (*score.CATEGORIES, "overall"):
+    for cat in (*(score.CATEGORIES if categories is None else categories), "overall"):
         picked = [i for i, q in enumerate(queries) if cat in ("overall", q["category"])]
         cells = [f"**{cat}**" if cat == "overall" else cat, str(len(picked))]
         for system in systems:
@@ -138,16 +154,17 @@ def main() -> int:
         log(f"home: indexed in {seconds:.0f} s")
         home = work / "home"
         table: dict[str, list[int | None]] = {}
+        known_items = read_known_items(KNOWN_ITEMS)
+        known: dict[str, list[int | None]] = {}
         with IndexReader.open(work / "data") as engine:
             for legs in LEGS:
-                table[legs] = ranks(
-                    score,
-                    queries,
-                    lambda q, legs=legs: [
-                        score.to_dataset_path(h.path, home)
-                        for h in engine.search(q, LIMIT, legs=legs)
-                    ],
-                )
+
+                def search(q: str, legs: str = legs) -> list[str]:
+                    hits = engine.search(q, LIMIT, legs=legs)
+                    return [score.to_dataset_path(h.path, home) for h in hits]
+
+                table[legs] = ranks(score, queries, search)
+                known[legs] = ranks(score, known_items, search)
             check = confidence_check(engine, score, queries, home)
         recoll_s = None
         if not args.no_recoll and shutil.which("recollindex"):
@@ -168,6 +185,9 @@ def main() -> int:
             "",
             markdown(score, table, queries),
             check,
+            f"Known items (the technical files, needs in other words: `{KNOWN_ITEMS.name}`)",
+            "",
+            markdown(score, known, known_items, ()).split("\n", 2)[2],
         ]
     )
     print(text)
