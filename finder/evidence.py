@@ -70,10 +70,11 @@ WEAK = 0.02  # below: a weak match ("related" between the two)
 def confidence(cosine: float, keyword: float, name: float, exact: int) -> float:
     """The estimated chance that a file is what the query is after, in [0, 1].
 
-    ``cosine`` is its best passage's similarity to the query, ``keyword`` and ``name``
-    the share of the query's IDF mass its scored passages and its name match (0 when not
-    matched), ``exact`` 2 when its name is the query and 1 when it holds every quoted
-    phrase or identifier (both make it at least a strong match).
+    ``cosine`` is its similarity to the query (its best passage's, or its folder and name
+    words' where closer), ``keyword`` and ``name`` the share of the query's IDF mass its
+    scored passages and its name match (0 when not matched), ``exact`` 2 when its name
+    is the query and 1 when it holds every quoted phrase or identifier (both make it at
+    least a strong match).
     """
     z = _BIAS + _COSINE * cosine + _KEYWORD * keyword + _NAME * name
     p = 1.0 / (1.0 + math.exp(-z))

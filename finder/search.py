@@ -299,7 +299,7 @@ class Searcher:
         chosen: list[tuple[int, int | None]],
     ) -> dict[int, float]:
         """Each chosen file's similarity to the query as typed (not as feedback moved it):
-        its best passage's from the first meaning leg, else its shown passage's."""
+        the first meaning leg's (best passage or name words), else its shown passage's."""
         if vector is None:
             return {}
         found = {h.file_id: h.score for h in meaning}
