@@ -4,7 +4,8 @@ Evidence comes from three legs, each a ranked list:
 
 - **meaning**: k-NN over chunk vectors (the query embedded with the same model), a file's
   folder and name words counting as one more passage of the files found;
-- **keyword**: BM25 over chunk text (FTS5, Porter-stemmed);
+- **keyword**: BM25 over chunk text (FTS5, Porter-stemmed), a file the meaning leg found
+  below the keyword leg's best passages judged by its own (:meth:`KeywordLegs.fill`);
 - **name**: BM25 over file names.
 
 Each leg is reduced to one entry per file (its best chunk), scores are min-max
@@ -34,7 +35,7 @@ import numpy as np
 
 from finder.domain import SearchHit
 from finder.evidence import confidence
-from finder.keyword import KeywordLegs, LegHit, LegResult, best_per_file, phrase
+from finder.keyword import KeywordLegs, LegHit, LegResult, PassageLeg, best_per_file, phrase
 from finder.query import Query, TopicMembers, parse_query
 from finder.snippets import matched_terms, snippet
 from finder.stopwords import STOPWORDS
@@ -136,7 +137,8 @@ class Searcher:
         pool = w.candidates * (10 if query.filters else 1)
         embedding = self._start_embedding(query) if legs in ("hybrid", "meaning") else None
         text_legs = self._keyword_legs
-        keyword, kw_strength = text_legs.passages(query, pool) if legs != "meaning" else ([], {})
+        passages = text_legs.passages(query, pool) if legs != "meaning" else PassageLeg.empty()
+        keyword, kw_strength = passages.hits, passages.strength
         in_names = legs in ("hybrid", "text")
         names, name_strength = text_legs.names(query, pool) if in_names else ([], {})
         vector = embedding.result() if embedding is not None else None
@@ -145,15 +147,23 @@ class Searcher:
             single = meaning if legs == "meaning" else keyword
             ev = self._fuse([(legs, 1.0, single, None)])
             return self._hits(query, ev, limit, vector, meaning)
+        # Every file the meaning leg finds is judged by keyword too, also past the pool.
+        keyword = keyword + text_legs.fill(passages, (h.file_id for h in meaning))
         strong_k = _saturated(kw_strength, w.keyword_saturation)
         strong_n = _saturated(name_strength, w.name_saturation)
-        others: list[_Leg] = [
-            ("keyword", w.keyword, keyword, lambda rel, f: strong_k(f) * (1 + rel) / 2),
-            ("name", w.name, names, lambda _rel, f: strong_n(f)),
-        ]
         # Weighted by the first answer's best similarity, also once feedback moved the query.
         weight = w.meaning_per_similarity * (meaning[0].score if meaning else 0.0)
-        evidence = self._fuse([("meaning", weight, meaning, None), *others])
+
+        def fused(meaning_leg: LegResult) -> dict[int, _FileEvidence]:
+            return self._fuse(
+                [
+                    ("meaning", weight, meaning_leg, None),
+                    ("keyword", w.keyword, keyword, lambda rel, f: strong_k(f) * (1 + rel) / 2),
+                    ("name", w.name, names, lambda _rel, f: strong_n(f)),
+                ]
+            )
+
+        evidence = fused(meaning)
         feedback = (
             self._feedback(vector, evidence, [h for h in keyword if strong_k(h.file_id) >= 1.0])
             if vector is not None and meaning
@@ -161,7 +171,8 @@ class Searcher:
         )
         if feedback is not None:
             moved = self._meaning(feedback, pool)
-            evidence = self._fuse([("meaning", weight, moved, None), *others])
+            keyword = keyword + text_legs.fill(passages, (h.file_id for h in moved))
+            evidence = fused(moved)
         self._exact(query, evidence)
         for leg, strengths in (("keyword", kw_strength), ("name", name_strength)):
             for file_id, value in strengths.items():

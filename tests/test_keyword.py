@@ -41,7 +41,7 @@ def test_a_files_strength_counts_the_query_words_of_all_its_passages(catalog: Ca
     stray = _put(catalog, "/home/notes.txt", "Spain won the match.")
     for n in range(20):  # the words are rare among many passages
         _put(catalog, f"/doc/{n}.txt", f"Release {n} fixes a crash in the parser.")
-    _leg, strength = KeywordLegs(catalog, 10_000).passages(parse_query("kennels Spain"), 300)
+    strength = KeywordLegs(catalog, 10_000).passages(parse_query("kennels Spain"), 300).strength
     assert strength[letter] == pytest.approx(1.0)
     assert strength[both] == pytest.approx(1.0)
     assert strength[stray] < 0.6
@@ -54,5 +54,27 @@ def test_a_long_file_pools_the_words_of_a_few_passages_only(catalog: Catalog) ->
     log = _put(catalog, "/doc/changelog", *(f"Fixed the {w} option." for w in words))
     for n in range(20):
         _put(catalog, f"/doc/{n}.txt", f"Release {n} fixes a crash in the parser.")
-    _leg, strength = KeywordLegs(catalog, 10_000).passages(parse_query(" ".join(words)), 300)
+    legs = KeywordLegs(catalog, 10_000)
+    strength = legs.passages(parse_query(" ".join(words)), 300).strength
     assert strength[log] == pytest.approx(PASSAGES_PER_FILE / len(words))
+
+
+def test_a_file_past_the_best_passages_is_filled_in_with_its_own_strength(
+    catalog: Catalog,
+) -> None:
+    """A file whose passages all rank below the leg's best ``k`` (other files hold the
+    query's common word many times) is left out of the answer, and filled in on request
+    with the strength of the words it holds, at the leg's lowest score, once."""
+    for n in range(5):
+        _put(catalog, f"/doc/wpa{n}.txt", *("wpa network, wpa network." for _ in range(5)))
+    long = " ".join(f"word{i}" for i in range(60))
+    note = _put(catalog, "/home/wifi.txt", f"The wpa key of the home network. {long}")
+    for n in range(20):
+        _put(catalog, f"/doc/{n}.txt", f"Release {n} fixes a crash in the parser.")
+    legs = KeywordLegs(catalog, 10_000)
+    answer = legs.passages(parse_query("wpa network"), 3)
+    assert note not in {h.file_id for h in answer.hits}
+    filled = legs.fill(answer, [note, note])
+    assert [(h.file_id, h.score) for h in filled] == [(note, min(h.score for h in answer.hits))]
+    assert answer.strength[note] == pytest.approx(1.0)
+    assert legs.fill(answer, [note]) == []

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from finder.embed.base import Embedder
 from finder.engine import IndexWriter
 from finder.evidence import STRONG
+from finder.search import FusionWeights, Searcher
 from tests.conftest import write
 
 # Short personal documents, each answering one everyday question in other words.
@@ -75,3 +77,40 @@ def test_nonsense_query_has_no_confident_hit(home: IndexWriter) -> None:
     """A string that means nothing may list files, but none of them as a strong match."""
     hits = home.reader().search("xqzvbnmkw", 10)
     assert all(h.confidence is not None and h.confidence < STRONG for h in hits)
+
+
+def test_a_meaning_match_below_the_keyword_pool_keeps_its_keyword_evidence(
+    open_engine: Callable[..., IndexWriter], embedder: Embedder, tmp_path: Path
+) -> None:
+    """A note the meaning leg finds, whose words rank below the keyword leg's few best
+    passages (short files repeating them fill those), still counts as matched by keyword."""
+    root = tmp_path / "home"
+    write(
+        root / "house/wifi.txt",
+        "The wifi password of the house is written on a card in the kitchen drawer. "
+        + " ".join(f"Shopping list item {i}: bread, milk, apples." for i in range(30)),
+    )
+    for n in range(6):
+        write(root / f"code/log_{n}.txt", "wifi password written; " * 8)
+    engine = open_engine()
+    engine.add_roots([root])
+    engine.index()
+    reader = engine.reader()
+    pool = 5
+    searcher = Searcher(
+        reader.catalog,
+        reader.generation.vector_index(),
+        lambda text: embedder.embed([text])[0],
+        FusionWeights(candidates=pool),
+    )
+    try:
+        query = "where is the wifi password written down"
+        by_keyword = searcher.search(query, 10, legs="keyword")
+        assert "wifi.txt" not in [Path(h.path).name for h in by_keyword]
+        by_meaning = searcher.search(query, 10, legs="meaning")
+        assert "wifi.txt" in [Path(h.path).name for h in by_meaning]
+        note = next(h for h in searcher.search(query, 10) if Path(h.path).name == "wifi.txt")
+        assert "keyword" in note.matched_by
+        assert {"wifi", "password", "written"} <= {t.lower() for t in note.terms}
+    finally:
+        searcher.close()

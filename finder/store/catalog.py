@@ -240,6 +240,20 @@ class Catalog(VectorRows):
         query = sql.CHUNKS_MATCHING_AMONG.format(marks=sql.marks(len(chunk_ids)))
         return {r[0] for r in self._db.execute(query, (fts_term, *chunk_ids))}
 
+    def postings(self, fts_term: str) -> set[int]:
+        """Every chunk matching one FTS5 term (check its count first: no cap here)."""
+        return {r[0] for r in self._db.execute(sql.POSTINGS, (fts_term,))}
+
+    def chunks_of_files(self, file_ids: Sequence[int]) -> dict[int, list[int]]:
+        """The chunk ids of each of ``file_ids`` that has chunks, in reading order."""
+        out: dict[int, list[int]] = {}
+        if not file_ids:
+            return out
+        query = sql.CHUNKS_OF_FILES.format(marks=sql.marks(len(file_ids)))
+        for file_id, chunk_id in self._db.execute(query, list(file_ids)):
+            out.setdefault(file_id, []).append(chunk_id)
+        return out
+
     def count_name_matches(self, fts_term: str) -> int:
         """How many file names match one FTS5 term."""
         return int(self._db.execute(sql.COUNT_NAME_MATCHES, (fts_term,)).fetchone()[0])

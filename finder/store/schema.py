@@ -188,10 +188,12 @@ SELECT c.id, c.file_id, m.rank FROM (
 ORDER BY m.rank
 """
 COUNT_MATCHES = "SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)"
+POSTINGS = "SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?"
 CHUNKS_MATCHING = "SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?"
 CHUNKS_MATCHING_AMONG = (
     "SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid IN ({marks})"
 )
+CHUNKS_OF_FILES = "SELECT file_id, id FROM chunks WHERE file_id IN ({marks}) ORDER BY file_id, ord"
 COUNT_NAME_MATCHES = "SELECT count(*) FROM files_fts WHERE files_fts MATCH ?"
 COUNT_FILES = "SELECT count(*) FROM files"
 KEYWORD_FILES = """

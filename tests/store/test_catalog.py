@@ -319,3 +319,16 @@ def test_chunks_matching_picks_the_given_chunks_holding_a_term(catalog: Catalog)
     assert catalog.chunks_matching('"roof"', ids, cap=1) == holding
     assert catalog.chunks_matching('"roof"', [], cap=100) == set()
     assert (catalog.count_name_matches('"a"'), catalog.count_files()) == (1, 2)
+
+
+def test_postings_and_chunks_of_files_read_what_fill_needs(catalog: Catalog) -> None:
+    """Every chunk holding a (stemmed) term, and each file's chunk ids in reading order."""
+    a = put(catalog, "/a.txt", ["Fixing the roof.", "Paint the fence.", "Roofs again."])
+    b = put(catalog, "/b.txt", ["The roof leaks."])
+    empty = put(catalog, "/c.txt", [])
+    of_files = catalog.chunks_of_files([a, b, empty])
+    assert set(of_files) == {a, b} and len(of_files[a]) == 3 and len(of_files[b]) == 1
+    assert of_files[a] == sorted(of_files[a])
+    first, _fence, last = of_files[a]
+    assert catalog.postings('"roof"') == {first, last, of_files[b][0]}
+    assert catalog.chunks_of_files([]) == {}
