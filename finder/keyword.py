@@ -129,7 +129,7 @@ class KeywordLegs:
         holding = {
             t: answer.postings[t].intersection(chunks)
             if t in answer.postings
-            else self.catalog.chunks_matching(t, chunks, self.budget)
+            else self.catalog.chunks_matching(t, chunks)
             for t in answer.terms
         }
         return {

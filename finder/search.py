@@ -138,7 +138,7 @@ class Searcher:
         embedding = self._start_embedding(query) if legs in ("hybrid", "meaning") else None
         text_legs = self._keyword_legs
         passages = text_legs.passages(query, pool) if legs != "meaning" else PassageLeg.empty()
-        keyword, kw_strength = passages.hits, passages.strength
+        keyword = passages.hits
         in_names = legs in ("hybrid", "text")
         names, name_strength = text_legs.names(query, pool) if in_names else ([], {})
         vector = embedding.result() if embedding is not None else None
@@ -149,7 +149,8 @@ class Searcher:
             return self._hits(query, ev, limit, vector, meaning)
         # Every file the meaning leg finds is judged by keyword too, also past the pool.
         keyword = keyword + text_legs.fill(passages, (h.file_id for h in meaning))
-        strong_k = _saturated(kw_strength, w.keyword_saturation)
+        # Read through the answer: fill adds the strength of the files it judges.
+        strong_k = _saturated(passages.strength, w.keyword_saturation)
         strong_n = _saturated(name_strength, w.name_saturation)
         # Weighted by the first answer's best similarity, also once feedback moved the query.
         weight = w.meaning_per_similarity * (meaning[0].score if meaning else 0.0)
@@ -174,7 +175,7 @@ class Searcher:
             keyword = keyword + text_legs.fill(passages, (h.file_id for h in moved))
             evidence = fused(moved)
         self._exact(query, evidence)
-        for leg, strengths in (("keyword", kw_strength), ("name", name_strength)):
+        for leg, strengths in (("keyword", passages.strength), ("name", name_strength)):
             for file_id, value in strengths.items():
                 if file_id in evidence:
                     evidence[file_id].strengths[leg] = value

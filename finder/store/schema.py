@@ -189,7 +189,6 @@ ORDER BY m.rank
 """
 COUNT_MATCHES = "SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)"
 POSTINGS = "SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?"
-CHUNKS_MATCHING = "SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?"
 CHUNKS_MATCHING_AMONG = (
     "SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid IN ({marks})"
 )

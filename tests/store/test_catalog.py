@@ -310,14 +310,15 @@ def test_disk_full_is_a_clear_error_and_keeps_the_catalog(small_disk: Path) -> N
 
 
 def test_chunks_matching_picks_the_given_chunks_holding_a_term(catalog: Catalog) -> None:
-    """Among the given chunks, those holding the (stemmed) term; the same past the cap."""
+    """Among the given chunks, those holding the (stemmed) term; the same as the term's
+    postings among them."""
     put(catalog, "/a.txt", ["Fixing the roof.", "Paint the fence."])
     put(catalog, "/b.txt", ["The roof leaks.", "Roofs and gutters."])
     ids = [cid for cid, _f, _s in catalog.keyword_chunks('"roof" OR "fence"', 10)]
-    holding = catalog.chunks_matching('"roof"', ids, cap=100)
+    holding = catalog.chunks_matching('"roof"', ids)
     assert len(holding) == 3
-    assert catalog.chunks_matching('"roof"', ids, cap=1) == holding
-    assert catalog.chunks_matching('"roof"', [], cap=100) == set()
+    assert catalog.postings('"roof"') & set(ids) == holding
+    assert catalog.chunks_matching('"roof"', []) == set()
     assert (catalog.count_name_matches('"a"'), catalog.count_files()) == (1, 2)
 
 
